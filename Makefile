@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := .venv/bin/python
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: run test setup artifacts unit integration triage-replay dispatch-dryrun rumor-cluster eval bench clean-data
+
+$(UV):
+	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	@$(UV) sync --frozen --quiet && touch $@
+
+setup: .venv/.synced artifacts  ## install what is missing (Python deps, Kafka and database jars)
+
+artifacts: .venv/.synced
+	@$(PY) -m deploy.local.infra fetch
+
+run: setup  ## start Kafka, the database and all services; feed the demo; Ctrl-C stops all
+	@$(PY) -m deploy.local.localenv
+	@exec .venv/bin/honcho -f deploy/local/Procfile -e .data/local.env start
+
+test: setup  ## the whole suite, with the real Kafka and database
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+unit: .venv/.synced
+	@$(PY) -m pytest -q tests/unit
+
+triage-replay: .venv/.synced  ## make -s triage-replay IN=reports.jsonl
+	@$(PY) -m services.triage.replay $(IN)
+
+dispatch-dryrun: .venv/.synced  ## make -s dispatch-dryrun IN=triaged.jsonl
+	@$(PY) -m services.dispatch.dryrun $(IN)
+
+rumor-cluster: .venv/.synced  ## make -s rumor-cluster IN=rumors.jsonl
+	@$(PY) -m services.rumor.cluster_dryrun $(IN)
+
+eval: .venv/.synced  ## figures on the shared dev data
+	@$(PY) -m bench.eval_triage && $(PY) -m bench.eval_dispatch && $(PY) -m bench.eval_rumor
+
+clean-data:  ## forget local Kafka and database state
+	rm -rf .data

@@ -1,0 +1,46 @@
+"""Prepares the local data folder for `make run`: one folder for all state, a local secret.
+
+The secret key encrypts reporter data; production injects its own through the
+environment. Locally one is generated once and kept under .data/ (never in the repo).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / ".data"
+PORTS = {"kafka": 19092, "kafka_controller": 19093, "mongo": 27027, "intake": 8001, "triage": 8002, "dispatch": 8003, "rumor": 8004}
+
+
+def local_secret(data: Path = DATA) -> str:
+    path = data / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def local_env(data: Path = DATA) -> dict[str, str]:
+    return {
+        "KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{PORTS['kafka']}",
+        "MONGO_URI": f"mongodb://127.0.0.1:{PORTS['mongo']}",
+        "DATA_DIR": str(data),
+        "NETREPORT_SECRET_KEY": local_secret(data),
+        "INTAKE_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['intake']}",
+        "RUMOR_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['rumor']}",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    env = local_env()
+    lines = [f"{k}={v}" for k, v in env.items()]
+    (DATA / "local.env").write_text("\n".join(lines) + "\n")
+    os.chmod(DATA / "local.env", 0o600)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The FastStream Kafka broker and the one way events are published.
+
+Producers are idempotent with acks=all, so a retried send is never written twice to a
+partition. Every event is JSON, keyed by `event.key` (case id, or report id before a
+case exists) so one case's events stay ordered on one partition.
+"""
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker
+
+from libs.common.events import Event
+from libs.common.settings import ServiceSettings
+
+
+def make_broker(settings: ServiceSettings) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=settings.service_name,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=15_000,
+        logger=None,  # structlog does the logging; FastStream's per-message lines are noise
+    )
+
+
+def encode(event: Event) -> bytes:
+    return event.model_dump_json().encode()
+
+
+class Bus:
+    """Publishes events under the settings' topic prefix."""
+
+    def __init__(self, broker: KafkaBroker, settings: ServiceSettings) -> None:
+        self.broker = broker
+        self.settings = settings
+
+    async def publish(self, event: Event, topic: str) -> None:
+        await self.publish_raw(topic, key=event.key, value=encode(event), event_type=getattr(event, "type", ""))
+
+    async def publish_raw(self, topic: str, *, key: str | None, value: bytes, event_type: str = "") -> None:
+        await self.broker.publish(
+            value,
+            topic=self.settings.topic(topic),
+            key=key.encode() if key else None,
+            headers={"content-type": "application/json", "event-type": event_type},
+        )

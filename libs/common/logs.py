@@ -1,0 +1,46 @@
+"""Structured JSON logs (structlog) with the case id and event id on every line of case work.
+
+Handlers bind `case_id` / `event_id` / `report_id` into contextvars (`bind_case`), so every
+log line emitted while handling one event carries them without passing them around.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+from structlog.contextvars import bind_contextvars, clear_contextvars
+
+
+def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
+    for noisy in ("aiokafka", "kafka", "pymongo", "faststream", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    renderer = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.bind_contextvars(service=service)
+
+
+def get_logger(name: str | None = None) -> structlog.typing.FilteringBoundLogger:
+    return structlog.get_logger(name)
+
+
+def bind_case(**ids: str | None) -> None:
+    """Bind case_id / event_id / report_id for the log lines of the current task."""
+    bind_contextvars(**{k: v for k, v in ids.items() if v is not None})
+
+
+def clear_case(service: str) -> None:
+    clear_contextvars()
+    bind_contextvars(service=service)

@@ -1,0 +1,128 @@
+"""The shell every service runs in: one process serving HTTP and consuming Kafka.
+
+A FastAPI app whose lifespan opens MongoDB, makes sure the topics exist, starts the
+FastStream broker (retrying while Kafka is unreachable, so intake keeps accepting reports
+into its outbox during an outage) and runs the service's background tasks. Every service
+gets `/health/live`, `/health/ready` (Kafka and database reachable) and `/metrics`.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential
+
+from libs.common import metrics
+from libs.common.bus import Bus, make_broker
+from libs.common.db import database, make_client, ping
+from libs.common.inbox import Inbox
+from libs.common.kafka_admin import ensure_topics
+from libs.common.logs import configure_logging, get_logger
+from libs.common.settings import ServiceSettings
+from libs.common.topics import dlq_topic
+
+log = get_logger(__name__)
+Hook = Callable[["Runtime"], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    """What a service's handlers and routes need, opened in the lifespan."""
+
+    settings: ServiceSettings
+    broker: KafkaBroker
+    bus: Bus
+    client: AsyncMongoClient
+    db: AsyncDatabase
+    inbox: Inbox
+    kafka_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, settings: ServiceSettings) -> Runtime:
+        broker = make_broker(settings)
+        client = make_client(settings)
+        db = database(client, settings)
+        return cls(settings, broker, Bus(broker, settings), client, db, Inbox(db["inbox"]))
+
+    def spawn(self, coro: Awaitable[None], name: str) -> None:
+        self.tasks.append(asyncio.create_task(coro, name=name))  # type: ignore[arg-type]
+
+
+def build_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    topics: dict[str, int],
+    on_start: Hook | None = None,
+    after_kafka: Hook | None = None,
+    description: str = "",
+) -> FastAPI:
+    """`topics` are the design names (without prefix) this service produces or consumes."""
+    settings = runtime.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        if on_start:
+            await on_start(runtime)
+        runtime.spawn(_connect_kafka(runtime, topics, after_kafka), "kafka-connect")
+        log.info("service_started", port=settings.http_port)
+        try:
+            yield
+        finally:
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await runtime.broker.stop()
+            await runtime.client.close()
+            log.info("service_stopped")
+
+    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    _add_health_routes(app, runtime)
+    return app
+
+
+async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: Hook | None) -> None:
+    settings = runtime.settings
+    all_topics = {settings.topic(t): n for t, n in topics.items()}
+    all_topics |= {settings.topic(dlq_topic(t)): 1 for t in topics}
+    async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.5, max=5), retry=retry_if_exception_type(Exception)):
+        with attempt:
+            if settings.create_topics:
+                await ensure_topics(settings.kafka_bootstrap_servers, all_topics)
+            await runtime.broker.start()
+    runtime.kafka_ready.set()
+    log.info("kafka_connected")
+    if after_kafka:
+        await after_kafka(runtime)
+
+
+def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
+    service = runtime.settings.service_name
+
+    @app.get("/health/live", tags=["ops"], summary="Liveness: the process answers")
+    async def live() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/health/ready", tags=["ops"], summary="Readiness: Kafka and the database are reachable")
+    async def ready() -> JSONResponse:
+        db_ok = await ping(runtime.client)
+        kafka_ok = runtime.kafka_ready.is_set() and await runtime.broker.ping(timeout=2.0)
+        metrics.DEPENDENCY_UP.labels(service=service, dependency="mongodb").set(int(db_ok))
+        metrics.DEPENDENCY_UP.labels(service=service, dependency="kafka").set(int(kafka_ok))
+        ok = db_ok and kafka_ok
+        body = {"status": "ready" if ok else "not_ready", "mongodb": db_ok, "kafka": kafka_ok}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

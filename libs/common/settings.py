@@ -1,0 +1,47 @@
+"""Settings from the environment (pydantic-settings), one class per service.
+
+Connection settings are shared and unprefixed (KAFKA_BOOTSTRAP_SERVERS, MONGO_URI, ...),
+so one environment points every service at the same cluster; each service adds its own
+fields under its own prefix (INTAKE_, TRIAGE_, DISPATCH_, RUMOR_).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", validation_alias=_env("KAFKA_BOOTSTRAP_SERVERS"))
+    # Empty in production; tests give each run its own prefix so they never see each other.
+    topic_prefix: str = Field("", validation_alias=_env("TOPIC_PREFIX"))
+    mongo_uri: str = Field("mongodb://127.0.0.1:27017", validation_alias=_env("MONGO_URI"))
+    mongo_db_prefix: str = Field("netreport", validation_alias=_env("MONGO_DB_PREFIX"))
+    data_dir: Path = Field(REPO_ROOT / ".data", validation_alias=_env("DATA_DIR"))
+    log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+    log_json: bool = Field(True, validation_alias=_env("LOG_JSON"))
+    # Key for pseudonymous reporter ids and reporter-data encryption: from the environment
+    # only. `make run` generates a local one into the data folder; production injects it.
+    secret_key: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_SECRET_KEY"))
+
+    create_topics: bool = Field(True, validation_alias=_env("KAFKA_CREATE_TOPICS"))
+
+    service_name: str = "service"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}" if self.topic_prefix else name
+
+    @property
+    def mongo_db(self) -> str:
+        return f"{self.mongo_db_prefix}_{self.service_name}"

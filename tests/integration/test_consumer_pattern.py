@@ -1,0 +1,83 @@
+"""The shared consumer pattern over the real Kafka and database: duplicates skipped,
+poison messages dead-lettered with the reason and the original bytes, and the consumer
+goes on."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from libs.common.consumer import PermanentError, subscribe
+from libs.common.events import ReportContent, ReportSubmitted
+from libs.common.kafka_admin import ensure_topics
+from libs.common.service import Runtime
+from libs.common.settings import ServiceSettings
+from libs.common.topics import REPORTS_SUBMITTED, dlq_topic
+
+
+def _event(text: str) -> ReportSubmitted:
+    return ReportSubmitted(report=ReportContent(report_id=f"r-{text}", tracking_no="T-1", channel="web", text=text))
+
+
+async def _read(bootstrap: str, topic: str, n: int, timeout: float = 30) -> list[bytes]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    out: list[bytes] = []
+    try:
+        async with asyncio.timeout(timeout):
+            async for record in consumer:
+                out.append(record.value)
+                if len(out) >= n:
+                    break
+    finally:
+        await consumer.stop()
+    return out
+
+
+async def test_duplicates_are_skipped_and_poison_goes_to_the_dlq_while_the_consumer_goes_on(infra, topic_prefix, mongo_db_name):
+    settings = ServiceSettings(
+        KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,
+        TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
+    )
+    topic = settings.topic(REPORTS_SUBMITTED)
+    await ensure_topics(infra.kafka_bootstrap, {topic: 3, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    runtime = Runtime.create(settings)
+    handled: list[str] = []
+    everything_seen = asyncio.Event()
+
+    async def handle(event: ReportSubmitted) -> None:
+        if event.report.text == "poison":
+            raise PermanentError("this report refers to nothing")
+        if event.report.text == "bug":
+            raise ValueError("a bug in the handler")
+        handled.append(event.event_id)
+        if event.report.text == "last":
+            everything_seen.set()
+
+    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_SUBMITTED, group="test-group",
+              model=ReportSubmitted, handle=handle, service="test", attempts=2)
+    first, last = _event("first"), _event("last")
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    key = b"same-key"  # one partition, so "last" comes after everything else
+    for value in (first.model_dump_json().encode(), first.model_dump_json().encode(), b"{not json",
+                  _event("poison").model_dump_json().encode(), _event("bug").model_dump_json().encode(),
+                  last.model_dump_json().encode()):
+        await producer.send_and_wait(topic, value, key=key)
+    await producer.stop()
+
+    await runtime.broker.start()
+    try:
+        await asyncio.wait_for(everything_seen.wait(), 60)
+    finally:
+        await runtime.broker.stop()
+        await runtime.client.close()
+
+    assert handled == [first.event_id, last.event_id]
+    letters = [json.loads(v) for v in await _read(infra.kafka_bootstrap, settings.topic(dlq_topic(REPORTS_SUBMITTED)), 3)]
+    assert [letter["error_type"] for letter in letters] == ["ValidationError", "PermanentError", "ValueError"]
+    assert base64.b64decode(letters[0]["value_b64"]) == b"{not json"
+    assert "refers to nothing" in letters[1]["error"]
+    assert all(letter["consumer"] == "test-group" for letter in letters)
