@@ -149,7 +149,10 @@ class CaseDispatched(Event):
 
     type: Literal["case.dispatched"] = "case.dispatched"
     case_id: str
-    dispatch_no: int = 1  # increases on every re-route
+    dispatch_no: int = 1  # increases on every re-route or escalation
+    # handler: must act; co: acts with the handler (会同); supervisor: the level above,
+    # after the deadline passed (督办); the handler's answer is what closes the case.
+    role: Literal["handler", "co", "supervisor"] = "handler"
     department: DepartmentRef
     division: Division
     category: Category

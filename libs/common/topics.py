@@ -20,7 +20,9 @@ DLQ_SUFFIX = ".dlq"
 # Partitions decide how far a consumer group can scale out; 6 covers a few instances
 # per service on one node and can be raised in production without code changes.
 DEFAULT_PARTITIONS = 6
-DEPARTMENT_PARTITIONS = 3
+# A department receives a few cases an hour: one partition keeps them in order and keeps
+# a directory of hundreds of departments cheap for the broker.
+DEPARTMENT_PARTITIONS = 1
 
 CORE_TOPICS: tuple[str, ...] = (
     REPORTS_SUBMITTED,

@@ -1,0 +1,75 @@
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local MongoDB-wire database: mongo-java-server with its H2 (MVStore) file backend.
+ * mongo-java-server ships no main class, so this is ours. deploy/local/infra.py compiles it
+ * into the jar cache and runs it as: {@code MongoServerMain <host> <port> <h2-file>}.
+ */
+public final class MongoServerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(MongoServerMain.class);
+
+    /**
+     * What the server announces in its hello reply. mongo-java-server 1.47.0's newest
+     * ServerVersion.MONGO_5_0 announces maxWireVersion 8, and PyMongo 4.20 refuses any server
+     * below wire 9 (MongoDB 4.4) before sending a single command. We announce MongoDB 5.0 with
+     * its real wire version 13 instead of pinning an older PyMongo: production runs a real
+     * MongoDB on the same driver, and every check the services rely on (atomic $inc,
+     * find_one_and_update, unique indexes, $group accumulators, upserts) passes against it
+     * (tests/integration/test_database_contract.py). The announcement only changes the hello
+     * reply; it does not add features (no transactions, no change streams).
+     */
+    private static final MongoVersion ANNOUNCED = new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(5, 0, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 13;
+        }
+    };
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 3) {
+            System.err.println("usage: MongoServerMain <host> <port> <h2-file>");
+            System.exit(2);
+        }
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        String file = args[2];
+
+        H2Backend backend = new H2Backend(file);
+        backend.version(ANNOUNCED);
+        MongoServer server = new MongoServer(backend);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT run this hook: stop listening, then MongoServer.shutdown() closes the
+        // backend, which commits and closes the MVStore file, so a clean stop loses nothing.
+        // (A SIGKILL can lose the last second: MVStore auto-commits about once a second.)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: closing connections and the H2 store {}", file);
+            server.shutdown();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "mongo-shutdown"));
+
+        try {
+            server.bind(host, port);
+        } catch (RuntimeException e) {
+            // Most often the port is taken. Exit instead of leaving the H2 file open.
+            LOG.error("cannot listen on {}:{}", host, port, e);
+            System.exit(1);
+        }
+        // infra.py waits with a real ping; this line is for the humans reading the log.
+        LOG.info("mongo-java-server listening on {}:{} (H2 file {}, announcing MongoDB 5.0 / wire 13)", host, port, file);
+        stopped.await();
+    }
+}

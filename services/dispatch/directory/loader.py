@@ -1,0 +1,127 @@
+"""Read the jurisdiction data files into a `Directory`, failing loudly on bad data.
+
+`load_directory(path)` reads the city file (e.g. nanning.yaml) and the files it names:
+the national division index, the report centers and the landmarks.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.dispatch.directory.directory import Directory
+from services.dispatch.directory.models import Landmark, Node, ReportCenter, Unit
+from services.dispatch.gazetteer import build_gazetteer
+
+HERE = Path(__file__).parent
+DEFAULT_DIRECTORY = HERE / "nanning.yaml"
+# The kinds the routing policy needs at city level, whatever the city.
+REQUIRED_CITY_KINDS = ("cac", "emergency_center", "leadership", "report_center")
+CHILDREN = {"city": ("counties", "county"), "county": ("townships", "township"),
+            "township": ("villages", "village")}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+
+
+class DirectoryError(ValueError):
+    """The directory data is inconsistent; the message says where."""
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=_Loader)
+
+
+def read_national(path: Path) -> dict[str, Node]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(line for line in f if not line.startswith("#"))
+        if next(rows) != ["code", "level", "name", "parent"]:
+            raise DirectoryError(f"{path.name}: expected columns code, level, name, parent")
+        return {code: Node(code, level, name, parent or None)  # type: ignore[arg-type]
+                for code, level, name, parent in rows}
+
+
+def _units(entry: dict[str, Any], level: str, parent: str | None) -> Iterator[Unit]:
+    unit = Unit(code=str(entry["code"]), name=entry["name"], level=level, parent=parent,  # type: ignore[arg-type]
+                aliases=entry.get("aliases") or [], weak_aliases=entry.get("weak_aliases") or [],
+                departments=entry.get("departments") or [], zone=entry.get("zone"))
+    yield unit
+    key, child_level = CHILDREN.get(level, ("", ""))
+    for child in entry.get(key) or []:
+        yield from _units(child, child_level, unit.code)
+
+
+def _department_units(units: dict[str, Unit]) -> dict[str, str]:
+    owner: dict[str, str] = {}
+    for unit in units.values():
+        for d in unit.departments:
+            if d.code in owner:
+                raise DirectoryError(
+                    f"department code {d.code} used twice ({owner[d.code]}, {unit.code})")
+            owner[d.code] = unit.code
+    return owner
+
+
+def _check_city(city: Unit) -> None:
+    kinds = {d.kind for d in city.departments}
+    missing = [k for k in REQUIRED_CITY_KINDS if k not in kinds]
+    if missing:
+        raise DirectoryError(f"city {city.name} lacks departments of kind {missing}")
+
+
+def _merge_nodes(nodes: dict[str, Node], units: dict[str, Unit], province: str) -> None:
+    """The city's own units win over the national index (a directory may be newer)."""
+    for unit in units.values():
+        parent = unit.parent if unit.parent is not None else province
+        nodes[unit.code] = Node(unit.code, unit.level, unit.name, parent)
+
+
+def _landmark_code(row: dict[str, Any], units: dict[str, Unit], city: str) -> str:
+    if "code" in row:
+        code = str(row["code"])
+        if code not in units:
+            raise DirectoryError(f"landmark {row['name']}: unknown division {code}")
+        return code
+    code = city
+    for name in row["division"]:
+        code = next((u.code for u in units.values() if u.parent == code and u.name == name), "")
+        if not code:
+            raise DirectoryError(f"landmark {row['name']}: no division {name} on {row['division']}")
+    return code
+
+
+def read_landmarks(path: Path, units: dict[str, Unit], city: str) -> tuple[Landmark, ...]:
+    rows = (_read_yaml(path) or {}).get("landmarks") or []
+    return tuple(Landmark(name=r["name"], code=_landmark_code(r, units, city),
+                          note=r.get("note", "")) for r in rows)
+
+
+def read_centers(path: Path) -> dict[str, ReportCenter]:
+    doc = _read_yaml(path)
+    rows = list(doc.get("provinces") or []) + list(doc.get("cities") or [])
+    return {str(r["code"]): ReportCenter(**{**r, "code": str(r["code"])}) for r in rows}
+
+
+def load_directory(path: str | Path = DEFAULT_DIRECTORY) -> Directory:
+    """Load a city's directory file and the national data it refers to."""
+    path = Path(path)
+    doc = _read_yaml(path)
+    base = path.parent
+    city_doc = doc["city"]
+    province = str(city_doc["province"]["code"])
+    units = {u.code: u for u in _units(city_doc, "city", province)}
+    city_code = str(city_doc["code"])
+    _check_city(units[city_code])
+    owners = _department_units(units)
+    nodes = read_national(base / doc["national"])
+    _merge_nodes(nodes, units, province)
+    landmarks = read_landmarks(base / doc["landmarks"], units, city_code) \
+        if doc.get("landmarks") else ()
+    return Directory(
+        city_code=city_code, province_code=province, nodes=nodes, units=units,
+        centers=read_centers(base / doc["report_centers"]), landmarks=landmarks,
+        gazetteer=build_gazetteer(nodes, units, landmarks), department_unit=owners,
+        source=str(doc.get("source", "")),
+    )

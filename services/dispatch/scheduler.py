@@ -1,0 +1,93 @@
+"""The chase loop: 催办 before the deadline, 督办 and escalation after it, the 09:00 digest.
+
+`tick(now)` does one pass; the loop calls it with the injected clock. Tests call `tick`
+with a moved clock instead of sleeping. Every action is applied at most once (guarded by
+its deterministic id), so two instances or a restart never chase twice.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from libs.common.events import CaseEvent, derive_event_id
+from libs.common.logs import get_logger
+from libs.common.topics import CASES_EVENTS, dispatch_topic
+from services.dispatch import announce, metrics
+from services.dispatch.casefile import open_case
+from services.dispatch.chase import ChaseAction, morning_digest, plan_chases
+from services.dispatch.deadlines import digest_time_on, local_day
+from services.dispatch.handlers import Dispatcher
+
+log = get_logger(__name__)
+
+
+@dataclass
+class ChaseScheduler:
+    dispatcher: Dispatcher
+    interval_s: float = 30.0
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.tick(self.dispatcher.clock.now())
+            except Exception as exc:  # the database may be away for a moment: next tick
+                log.warning("chase_tick_failed", error=repr(exc))
+            await asyncio.sleep(self.interval_s)
+
+    async def tick(self, now: datetime) -> int:
+        d = self.dispatcher
+        docs = [doc for doc in await d.store.open_cases() if doc.get("deadline_at")]
+        cases = {doc["_id"]: doc for doc in docs}
+        open_cases = [open_case(doc) for doc in docs]
+        applied = 0
+        for action in plan_chases(open_cases, now, d.deadlines, directory=d.directory):
+            applied += await self._apply(cases[action.case_id], action, now)
+        applied += await self._digest(open_cases, now)
+        self._measure(docs, now)
+        if applied:
+            d.relay.poke()
+        return applied
+
+    async def _apply(self, case: dict, action: ChaseAction, now: datetime) -> int:
+        flag = {"reminder": "reminded", "overdue": "overdue_notified", "escalated": "escalated_to"}[action.kind]
+        value = action.to_department.model_dump() if action.kind == "escalated" else True
+        event = announce.case_event(action.action_id, case, action.kind, action.detail, now,
+                                    deadline_at=action.deadline_at.isoformat(),
+                                    to_department=action.to_department.code if action.to_department else None)
+        events = [(event.model_copy(update={"event_id": action.action_id}), CASES_EVENTS)]
+        if action.kind == "escalated" and action.to_department:
+            copy = announce.dispatched_to(case, action.to_department, role="supervisor",
+                                          event_id=derive_event_id(action.action_id, "supervise"), now=now)
+            events.append((copy, dispatch_topic(action.to_department.code)))
+        guard = {"chase_done": {"$ne": action.action_id}, "dispatch_no": case["dispatch_no"]}
+        change = {"$set": {flag: value}, "$push": {"chase_done": action.action_id}}
+        if await self.dispatcher.store.apply(case["_id"], guard, change, events):
+            metrics.CASE_EVENTS.labels(kind=action.kind, severity=action.severity).inc()
+            log.info("case_chased", case_id=case["_id"], kind=action.kind, department=action.department.code)
+            return 1
+        return 0
+
+    async def _digest(self, open_cases: list, now: datetime) -> int:
+        policy = self.dispatcher.deadlines
+        day = local_day(now, policy)
+        if now < digest_time_on(day, policy):
+            return 0
+        events = []
+        for digest in morning_digest(open_cases, day, policy):
+            key = f"digest:{day.isoformat()}:{digest.department.code}"
+            events.append((CaseEvent(event_id=derive_event_id(key, "digest"), case_id=key, kind="digest",
+                                     department_code=digest.department.code, detail="交接班: 今日到期与已超期案件",
+                                     data=digest.model_dump(mode="json")), CASES_EVENTS))
+        return int(await self.dispatcher.store.record_digest(day.isoformat(), now, events))
+
+    def _measure(self, docs: list[dict], now: datetime) -> None:
+        metrics.CASES_OPEN.clear()
+        metrics.CASES_OVERDUE.clear()
+        open_count = Counter((doc["department_code"], doc["severity"]) for doc in docs)
+        overdue = Counter((doc["department_code"], doc["severity"]) for doc in docs if doc["deadline_at"] <= now)
+        for (department, severity), n in open_count.items():
+            metrics.CASES_OPEN.labels(department=department, severity=severity).set(n)
+        for (department, severity), n in overdue.items():
+            metrics.CASES_OVERDUE.labels(department=department, severity=severity).set(n)
