@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
+import re
 from pathlib import Path
 
 import httpx
@@ -13,6 +15,7 @@ from aiokafka import AIOKafkaConsumer
 
 from deploy.local.localenv import PORTS
 
+WATCHED = re.compile(r"^(dispatch\.[^.]+|cases\.transferred|reports\.replies)$")
 DEMO = Path(__file__).with_name("demo") / "reports.jsonl"
 SERVICES = ("intake", "triage", "dispatch", "rumor")
 
@@ -47,19 +50,20 @@ async def submit_demo(client: httpx.AsyncClient) -> None:
 
 async def watch_departments() -> None:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], group_id="demo-watcher",
-        auto_offset_reset="earliest", metadata_max_age_ms=3000,
+        bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], group_id=None, auto_offset_reset="earliest",
     )
-    consumer.subscribe(pattern=r"^(dispatch\.[^.]+|cases\.transferred|reports\.replies)$")
     await consumer.start()
+    # Every topic exists once the services are ready: a fixed list, so no rebalance drops a record.
+    watched = [t for t in await consumer.topics() if WATCHED.match(t)]
+    consumer.subscribe(watched)
     try:
         async for record in consumer:
             event = json.loads(record.value)
             if record.topic.startswith("dispatch."):
-                say(f"⇒ {record.topic:<32} case {event['case_id'][:8]} {event['severity']:<9} {event['category']:<15} "
+                say(f"⇒ {record.topic:<30} {event['role']:<8} case {event['case_id'][5:13]} {event['severity']:<9} {event['category']:<15} "
                     f"{'/'.join(event['division']['path'])} due {event['deadline_at'][:16]}")
             elif record.topic == "cases.transferred":
-                say(f"⇒ transferred to {event['to_city']} (移交) case {event['case_id'][:8]}")
+                say(f"⇒ cases.transferred to {event['to_city']} (移交) case {event['case_id'][5:13]}")
             else:
                 say(f"↩ reply to report {event['report_id'][:8]} [{event['kind']}]: {event['text'][:40]}")
     finally:
@@ -67,6 +71,8 @@ async def watch_departments() -> None:
 
 
 async def main() -> None:
+    # The viewer's own fetch retries (a leader still being elected) are not news for the reader.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     async with httpx.AsyncClient() as client:
         await wait_ready(client)
         await submit_demo(client)

@@ -200,6 +200,9 @@ def probe_kafka(bootstrap: str, timeout: float = 5.0) -> str | None:
             async with asyncio.timeout(timeout):
                 await admin.start()
                 cluster = await admin.describe_cluster()
+                # Finding a group coordinator makes Kafka create __consumer_offsets now, so the
+                # services' consumer groups do not each log "coordinator not available" while it does.
+                await admin.describe_consumer_groups(["netreport-readiness-probe"])
         except Exception as e:  # noqa: BLE001 - any failure just means "not ready yet"
             return f"{type(e).__name__}: {e}"
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Response
@@ -22,7 +23,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential
 
 from libs.common import metrics
 from libs.common.bus import Bus, make_broker
+from libs.common.consumer import subscribe
 from libs.common.db import database, make_client, ping
+from libs.common.events import Event
 from libs.common.inbox import Inbox
 from libs.common.kafka_admin import ensure_topics
 from libs.common.logs import configure_logging, get_logger
@@ -45,6 +48,7 @@ class Runtime:
     inbox: Inbox
     kafka_ready: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    consumed: set[str] = field(default_factory=set)  # topics with a subscriber: they get a DLQ
 
     @classmethod
     def create(cls, settings: ServiceSettings) -> Runtime:
@@ -52,6 +56,12 @@ class Runtime:
         client = make_client(settings)
         db = database(client, settings)
         return cls(settings, broker, Bus(broker, settings), client, db, Inbox(db["inbox"]))
+
+    def subscribe(self, *, topic: str, group: str, model: type[Event], handle: Callable[[Any], Awaitable[None]]) -> None:
+        """A reliable subscriber (libs.common.consumer) for this service."""
+        subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
+                  service=self.settings.service_name)
+        self.consumed.add(topic)
 
     def spawn(self, coro: Awaitable[None], name: str) -> None:
         self.tasks.append(asyncio.create_task(coro, name=name))  # type: ignore[arg-type]
@@ -66,7 +76,8 @@ def build_app(
     after_kafka: Hook | None = None,
     description: str = "",
 ) -> FastAPI:
-    """`topics` are the design names (without prefix) this service produces or consumes."""
+    """`topics` are the design names (without prefix) this service produces or consumes;
+    each topic the service consumes also gets its `<topic>.dlq`."""
     settings = runtime.settings
 
     @contextlib.asynccontextmanager
@@ -94,7 +105,7 @@ def build_app(
 async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: Hook | None) -> None:
     settings = runtime.settings
     all_topics = {settings.topic(t): n for t, n in topics.items()}
-    all_topics |= {settings.topic(dlq_topic(t)): 1 for t in topics}
+    all_topics |= {settings.topic(dlq_topic(t)): 1 for t in runtime.consumed}
     async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.5, max=5), retry=retry_if_exception_type(Exception)):
         with attempt:
             if settings.create_topics:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
-from libs.common.consumer import subscribe
 from libs.common.events import CaseFeedback, ReportTriaged
 from libs.common.outbox import OutboxRelay
 from libs.common.service import Runtime, build_app
@@ -32,10 +31,10 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
                             load_deadline_policy(settings.deadlines_file), clock or SystemClock())
     scheduler = ChaseScheduler(dispatcher, settings.chase_interval_s)
 
-    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_TRIAGED, group="dispatch",
-              model=ReportTriaged, handle=dispatcher.on_triaged, service="dispatch")
-    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=CASES_FEEDBACK, group="dispatch-feedback",
-              model=CaseFeedback, handle=dispatcher.on_feedback, service="dispatch")
+    runtime.subscribe(topic=REPORTS_TRIAGED, group="dispatch",
+                      model=ReportTriaged, handle=dispatcher.on_triaged)
+    runtime.subscribe(topic=CASES_FEEDBACK, group="dispatch-feedback",
+                      model=CaseFeedback, handle=dispatcher.on_feedback)
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()

@@ -1,46 +1,79 @@
-"""Intake: the FastStream/FastAPI app, wiring only. Run: uvicorn services.intake.app:app"""
+"""Intake: the FastStream/FastAPI app, wiring only. Run: uvicorn services.intake.app:create_app --factory"""
 from __future__ import annotations
 
-from functools import partial
+import os
 
-from libs.common.consumer import subscribe
+from fastapi import FastAPI
+
+from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReporterReply
 from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
 from libs.common.service import Runtime, build_app
 from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_SUBMITTED
+from services.intake.bodylimit import BodySizeLimit
 from services.intake.context import IntakeContext
 from services.intake.danger import load_danger_terms
+from services.intake.errors import install_error_handlers
+from services.intake.evidence import SnapshotWorker
+from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
 from services.intake.handlers import make_reply_handler
-from services.intake.routes import limit_body_size, public_router
+from services.intake.openapi import add_schemas
+from services.intake.operator_routes import operator_router
+from services.intake.platform_routes import platform_router
+from services.intake.platforms import PlatformBatchIn, load_platform_specs
+from services.intake.pushback import CallbackDeliverer, CallbackSender, HttpCallbackSender
+from services.intake.routes import public_router
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
+from services.intake.volunteer_routes import volunteer_router
+
+DESCRIPTION = ("举报受理：网页、小程序、平台（签名推送）、志愿者与值班员代录（电话、邮件）。"
+               "每条举报先保存再答复，立即获得受理编号；错误统一为 {error, message, detail}，校验错误逐字段说明。")
 
 
-def create_app(settings: IntakeSettings | None = None):  # type: ignore[no-untyped-def]
+def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = None,
+               sender: CallbackSender | None = None, fetcher: UrlFetcher | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     if settings.secret_key is None:
         raise SystemExit("NETREPORT_SECRET_KEY is not set: reporter data cannot be encrypted")
+    clock = clock or SystemClock()
     runtime = Runtime.create(settings)
-    store_ = IntakeStore(runtime.db)
-    relay = OutboxRelay(runtime.bus, [store_.reports], settings.service_name)
-    ctx = IntakeContext(settings, store_, Privacy(settings.secret_key.get_secret_value()), load_danger_terms(), relay)
+    store = IntakeStore(runtime.db)
+    relay = OutboxRelay(runtime.bus, [store.reports], settings.service_name)
+    master = settings.secret_key.get_secret_value()
+    ctx = IntakeContext(settings, store, Privacy(master), load_danger_terms(), relay, clock)
+    deliverer = CallbackDeliverer(store.callbacks, ctx.registry, sender or HttpCallbackSender(settings.callback_timeout_s),
+                                  clock, max_attempts=settings.callback_max_attempts, interval_s=settings.callback_interval_s)
+    snapshots = SnapshotWorker(store, fetcher or HttpSnapshotFetcher(
+        clock, max_bytes=settings.snapshot_max_bytes, timeout_s=settings.snapshot_timeout_s,
+        max_redirects=settings.snapshot_max_redirects, allow=settings.allowed_networks()),
+        clock, interval_s=settings.snapshot_interval_s)
+    ctx.wake_callbacks, ctx.wake_snapshots = deliverer.poke, snapshots.poke
 
-    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_REPLIES, group="intake-replies",
-              model=ReporterReply, handle=make_reply_handler(store_), service="intake")
+    runtime.subscribe(topic=REPORTS_REPLIES, group="intake-replies",
+                      model=ReporterReply, handle=make_reply_handler(store, clock, deliverer.poke))
 
     async def on_start(rt: Runtime) -> None:
-        await store_.create_indexes()
+        await store.create_indexes()
+        await ctx.registry.seed(load_platform_specs(settings.platforms_file), environ=os.environ,
+                                dev_master=master if settings.platform_dev_secrets else None, now=clock.now())
+        rt.spawn(deliverer.run(), "platform-callbacks")
+        if settings.evidence_snapshot:
+            rt.spawn(snapshots.run(), "evidence-snapshots")
 
     async def after_kafka(rt: Runtime) -> None:
         rt.spawn(relay.run(), "outbox-relay")
 
-    app = build_app(
-        runtime, title="网络举报受理 Intake API", description="举报受理：网页、小程序、平台、志愿者与人工录入。",
-        topics={REPORTS_SUBMITTED: DEFAULT_PARTITIONS, REPORTS_REPLIES: DEFAULT_PARTITIONS},
-        on_start=on_start, after_kafka=after_kafka,
-    )
-    app.middleware("http")(partial(limit_body_size, max_bytes=settings.max_body_bytes))
-    app.include_router(public_router(ctx))
-    app.state.ctx = ctx
+    app = build_app(runtime, title="网络举报受理 Intake API", description=DESCRIPTION,
+                    topics={REPORTS_SUBMITTED: DEFAULT_PARTITIONS, REPORTS_REPLIES: DEFAULT_PARTITIONS},
+                    on_start=on_start, after_kafka=after_kafka)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       larger={"/api/v1/platforms/": settings.webhook_max_body_bytes})
+    for router in (public_router, platform_router, volunteer_router, operator_router):
+        app.include_router(router(ctx))
+    add_schemas(app, PlatformBatchIn)
+    app.state.runtime, app.state.ctx = runtime, ctx
+    app.state.deliverer, app.state.snapshots = deliverer, snapshots
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
-from libs.common.consumer import subscribe
 from libs.common.events import ReportTriaged
 from libs.common.outbox import OutboxRelay
 from libs.common.service import Runtime, build_app
@@ -22,8 +21,8 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     relay = OutboxRelay(runtime.bus, [store.claims], settings.service_name)
     desk = RumorDesk(store, relay, load_params(settings.params_file), clock or SystemClock())
 
-    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_TRIAGED, group="rumor",
-              model=ReportTriaged, handle=desk.on_triaged, service="rumor")
+    runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor",
+                      model=ReportTriaged, handle=desk.on_triaged)
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
-from libs.common.consumer import subscribe
 from libs.common.events import ReportSubmitted
 from libs.common.service import Runtime, build_app
 from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_SUBMITTED, REPORTS_TRIAGED
@@ -21,8 +20,8 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
     rules = RulesHolder(settings.rules_dir)
     triage = Triage(store, runtime.bus, rules, clock or SystemClock(), settings.case_window_days)
 
-    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_SUBMITTED, group="triage",
-              model=ReportSubmitted, handle=triage.on_submitted, service="triage")
+    runtime.subscribe(topic=REPORTS_SUBMITTED, group="triage",
+                      model=ReportSubmitted, handle=triage.on_submitted)
 
     async def on_start(rt: Runtime) -> None:
         rules.get()  # fail at start, not on the first report, if a rule file is broken

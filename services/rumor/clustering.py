@@ -1,0 +1,61 @@
+"""Incremental clustering over an in-memory candidate index: the dry-run's stand-in for the store.
+
+The service does the same steps against MongoDB: keys -> candidates -> assign -> absorb/new.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from services.rumor.claims import (
+    Assignment, ClaimProfile, absorb, assign, candidate_keys, is_live, new_claim,
+)
+from services.rumor.params import RumorParams, default_params
+from services.rumor.reports import RumorReport
+
+
+class ClaimIndex:
+    """Claims by id, and claim ids by index key (what a Mongo multikey index on `keys` gives)."""
+
+    def __init__(self) -> None:
+        self._claims: dict[str, ClaimProfile] = {}
+        self._by_key: dict[str, set[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def get(self, claim_id: str) -> ClaimProfile | None:
+        return self._claims.get(claim_id)
+
+    def candidates(self, keys: Iterable[str]) -> list[ClaimProfile]:
+        ids = set().union(*(self._by_key.get(k, set()) for k in keys))
+        return [self._claims[i] for i in sorted(ids)]
+
+    def put(self, profile: ClaimProfile) -> None:
+        old = self._claims.get(profile.claim_id)
+        for key in old.keys if old else ():
+            self._by_key[key].discard(profile.claim_id)
+        self._claims[profile.claim_id] = profile
+        for key in profile.keys:
+            self._by_key.setdefault(key, set()).add(profile.claim_id)
+
+
+def place_report(report: RumorReport, candidates: list[ClaimProfile],
+                 params: RumorParams) -> tuple[Assignment, ClaimProfile]:
+    """Assign the report and return the claim profile to store (updated or new)."""
+    live = [c for c in candidates if is_live(c, report.reported_at, params)]
+    decision = assign(report, live, params)
+    if decision.claim_id is None:
+        return decision, new_claim(report, params)
+    chosen = next(c for c in live if c.claim_id == decision.claim_id)
+    return decision, absorb(chosen, report, params)
+
+
+def cluster_reports(reports: Iterable[RumorReport], params: RumorParams | None = None,
+                    index: ClaimIndex | None = None) -> Iterator[tuple[RumorReport, Assignment, ClaimProfile]]:
+    """Process reports in `reported_at` order (ties by id), one at a time."""
+    params = params or default_params()
+    index = index if index is not None else ClaimIndex()
+    for report in sorted(reports, key=lambda r: (r.reported_at, r.id)):
+        decision, profile = place_report(report, index.candidates(candidate_keys(report, params)), params)
+        index.put(profile)
+        yield report, decision, profile

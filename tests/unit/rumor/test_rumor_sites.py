@@ -1,0 +1,37 @@
+"""Named sites and event concepts: what a report is about, apart from where."""
+from __future__ import annotations
+
+from services.rumor.segmentation import segment
+from services.rumor.similarity import concepts
+from services.rumor.sites import find_sites
+
+
+def site_names(text: str) -> list[str]:
+    return [site.name for site in find_sites(text)]
+
+
+def test_a_proper_name_before_a_site_word_is_a_site():
+    assert site_names("南田实验小学老师打学生耳光") == ["南田"]
+    assert site_names("长塘水库大坝裂了") == ["长塘"]
+    assert site_names("群里说骆马湖边发现了尸体") == ["骆马"]
+
+
+def test_ordinary_words_before_a_site_word_are_not_sites():
+    assert site_names("孩子被打进医院") == []
+    assert site_names("在一所小学门口有人砍人") == []
+
+
+def test_a_site_already_named_as_a_division_is_not_counted_twice():
+    text = "西乡塘小学门口"
+    assert find_sites(text, taken=[(0, 3)]) == []
+
+
+def test_paraphrased_events_share_a_concept():
+    first, second = "横州大桥垮了", "郁江大桥坍塌"
+    assert "collapse" in concepts(first, [w for w, _ in segment(first)])
+    assert "collapse" in concepts(second, [w for w, _ in segment(second)])
+
+
+def test_a_single_character_concept_needs_a_whole_word():
+    text = "吓死我了"  # 死 here is an intensifier, not a death
+    assert "death" not in concepts(text, [w for w, _ in segment(text)])
