@@ -183,6 +183,9 @@ class CaseFeedback(Event):
     action: FeedbackAction
     result: str | None = None  # what was found and done (handled), or why not ours (rejected)
     handler_name: str | None = None
+    # The dispatch being answered (CaseDispatched.dispatch_no). Given, an answer to an earlier
+    # round (before a re-route or a reopening) is recognised as stale and not applied.
+    dispatch_no: int | None = None
 
     @property
     def key(self) -> str:
@@ -192,6 +195,7 @@ class CaseFeedback(Event):
 CaseEventKind = Literal[
     "dispatched", "accepted", "rerouted", "reminder", "overdue", "escalated",
     "handled", "closed", "reopened", "transferred", "upward_report", "digest",
+    "severity_raised", "takedown_requested", "takedown_failed", "removal_confirmed", "still_online",
 ]
 
 
@@ -205,6 +209,29 @@ class CaseEvent(Event):
     severity: Severity | None = None
     detail: str = ""
     data: dict[str, object] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.case_id
+
+
+class TakedownRequested(Event):
+    """cases.takedown: content of a case sent to the platform hosting it for removal; dispatch
+    delivers it as a signed HTTP callback. No personal data."""
+
+    type: Literal["takedown.requested"] = "takedown.requested"
+    case_id: str
+    dispatch_no: int = 1
+    platform_id: str
+    # handler: the platform's removal settles the case; co: a department handles the case and
+    # the platform is asked to remove the content meanwhile.
+    role: Literal["handler", "co"] = "handler"
+    category: Category
+    severity: Severity
+    deadline_at: datetime
+    summary: str
+    target_urls: list[str] = Field(default_factory=list)
+    target_account: str | None = None
 
     @property
     def key(self) -> str:
