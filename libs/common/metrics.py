@@ -1,11 +1,15 @@
 """Metrics every service shares (prometheus-client), declared once.
 
-Label values are closed sets (topic names, outcomes, error classes); never ids or text.
-Service-specific metrics live in each service's own metrics.py.
+Names: `netreport_` prefix, base units in the name (`_seconds`, `_messages`), `_total` on
+counters. Label values are closed sets (design topic names without the test prefix,
+consumer groups, outcomes, error classes, route templates); never ids or free text.
+Service-specific metrics live in each service's own metrics.py. prometheus-client's
+default process collector (CPU, memory, open fds) is on in every service; `up` comes
+from Prometheus' own scrape.
 """
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 CONSUMED = Counter(
     "netreport_messages_consumed_total",
@@ -31,4 +35,35 @@ DEPENDENCY_UP = Gauge(
     "netreport_dependency_up",
     "1 when the dependency answered the last readiness check",
     ["service", "dependency"],
+)
+
+# From Kafka offsets (libs.common.lag), not from what this process happened to see, so
+# they are right after a restart and whichever instance of a group reports them.
+CONSUMER_LAG = Gauge(
+    "netreport_consumer_lag_messages",
+    "Messages a consumer group has not committed yet, summed over the topic's partitions",
+    ["group", "topic"],
+)
+DLQ_DEPTH = Gauge(
+    "netreport_dlq_depth_messages",
+    "Messages held in a dead-letter topic (end minus beginning offsets), by the topic it belongs to",
+    ["topic"],
+)
+LAG_PROBES = Counter(
+    "netreport_lag_probes_total",
+    "Passes of the consumer-lag probe, by outcome (ok, failed)",
+    ["service", "outcome"],
+)
+
+# HTTP edge (libs.common.request_context); `route` is the route template, never the raw path.
+HTTP_REQUESTS = Counter(
+    "netreport_http_requests_total",
+    "HTTP requests answered, by route template and status code",
+    ["service", "method", "route", "status"],
+)
+HTTP_DURATION = Histogram(
+    "netreport_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route template",
+    ["service", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )

@@ -3,7 +3,9 @@
 A FastAPI app whose lifespan opens MongoDB, makes sure the topics exist, starts the
 FastStream broker (retrying while Kafka is unreachable, so intake keeps accepting reports
 into its outbox during an outage) and runs the service's background tasks. Every service
-gets `/health/live`, `/health/ready` (Kafka and database reachable) and `/metrics`.
+gets `/health/live`, `/health/ready` (Kafka and database reachable), `/metrics`,
+`/asyncapi.json` (every topic, libs.common.asyncapi), a request id on every request
+(libs.common.request_context) and a consumer-lag probe (libs.common.lag).
 """
 from __future__ import annotations
 
@@ -22,13 +24,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential
 
 from libs.common import metrics
+from libs.common.asyncapi import asyncapi_document
 from libs.common.bus import Bus, make_broker
 from libs.common.consumer import subscribe
 from libs.common.db import database, make_client, ping
 from libs.common.events import Event
 from libs.common.inbox import Inbox
 from libs.common.kafka_admin import ensure_topics
+from libs.common.lag import LagProbe, Watch
 from libs.common.logs import configure_logging, get_logger
+from libs.common.request_context import RequestContext
 from libs.common.settings import ServiceSettings
 from libs.common.topics import dlq_topic
 
@@ -49,6 +54,7 @@ class Runtime:
     kafka_ready: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)  # topics with a subscriber: they get a DLQ
+    watches: set[Watch] = field(default_factory=set)  # (group, topic) pairs whose lag is measured
 
     @classmethod
     def create(cls, settings: ServiceSettings) -> Runtime:
@@ -62,6 +68,7 @@ class Runtime:
         subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
                   service=self.settings.service_name)
         self.consumed.add(topic)
+        self.watches.add(Watch(group=group, topic=topic))
 
     def spawn(self, coro: Awaitable[None], name: str) -> None:
         self.tasks.append(asyncio.create_task(coro, name=name))  # type: ignore[arg-type]
@@ -98,6 +105,10 @@ def build_app(
             log.info("service_stopped")
 
     app = FastAPI(title=title, description=description, lifespan=lifespan)
+    # Outermost, around the middleware services add later (body limits, ...), so every
+    # answer, a 413 or a 500 included, carries the request id and is counted.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: RequestContext(build_stack(), settings.service_name)  # type: ignore[method-assign]
     _add_health_routes(app, runtime)
     return app
 
@@ -113,6 +124,8 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
             await runtime.broker.start()
     runtime.kafka_ready.set()
     log.info("kafka_connected")
+    if runtime.watches:
+        runtime.spawn(LagProbe(settings, runtime.watches).run(), "consumer-lag")
     if after_kafka:
         await after_kafka(runtime)
 
@@ -137,3 +150,7 @@ def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.0 document of every Kafka topic")
+    async def asyncapi() -> dict[str, Any]:
+        return asyncapi_document()
