@@ -1,0 +1,175 @@
+"""The shapes of the rule files in rules/*.yaml, validated when they are loaded.
+
+A typo in a category, zone, severity or term-group name fails the load with the file and
+field, so an operator's bad edit never reaches a decision (RulesHolder keeps the old rules).
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from libs.common.vocabulary import Category, Severity, Zone
+
+Tier = Literal["strong", "medium", "weak"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermTiers(Strict):
+    strong: list[str] = Field(default_factory=list)
+    medium: list[str] = Field(default_factory=list)
+    weak: list[str] = Field(default_factory=list)
+
+    def weighted(self, tier_weights: dict[Tier, float]) -> list[tuple[str, float]]:
+        tiers: list[tuple[Tier, list[str]]] = [("strong", self.strong), ("medium", self.medium), ("weak", self.weak)]
+        return [(str(term), tier_weights[tier]) for tier, terms in tiers for term in terms]
+
+
+class HeadWeights(Strict):
+    lexicon_scale: float
+    lexicon_cap: float
+    hint_bonus: float
+    min_margin: float = 0.0
+
+
+class ClassifierConfig(Strict):
+    model_file: str
+    tier_weights: dict[Tier, float]
+    category: HeadWeights
+    zone: HeadWeights
+
+
+class ZonesConfig(Strict):
+    minor_age: int = 17
+    allowed_categories: dict[Zone, list[Category]]
+    terms: dict[Zone, TermTiers]
+
+
+class Trigger(Strict):
+    """Lifts the severity to `level` when its term groups match (see severity.yaml)."""
+
+    name: str
+    level: Severity
+    categories: list[Category] | None = None
+    zones: list[Zone] | None = None
+    all: list[str] = Field(default_factory=list)
+    near: list[tuple[str, str, int]] = Field(default_factory=list)  # [group, group, window]
+    unless: list[str] = Field(default_factory=list)
+
+    def groups(self) -> set[str]:
+        return {*self.all, *self.unless, *(g for a, b, _ in self.near for g in (a, b))}
+
+
+class Volume(Strict):
+    reports_last_hour: int = 20
+
+
+class ConflictingSignals(Strict):
+    model_prob: float = 0.6
+    term_weight: float = 6.0
+    below_confidence: float = 0.7
+
+
+class SeverityConfig(Strict):
+    order: list[Severity]
+    raise_one_level: dict[Severity, Severity]
+    base: dict[Category, Severity]
+    zone_at_least: dict[Zone, Severity] = Field(default_factory=dict)
+    raise_zones: list[Zone] = Field(default_factory=list)
+    zone_difficult: list[Zone] = Field(default_factory=list)
+    low_confidence: float = 0.3
+    volume: Volume = Field(default_factory=Volume)
+    conflicting_signals: ConflictingSignals = Field(default_factory=ConflictingSignals)
+    terms: dict[str, list[str]]
+    triggers: list[Trigger]
+
+    @model_validator(mode="after")
+    def _groups_exist(self) -> SeverityConfig:
+        for trigger in self.triggers:
+            missing = trigger.groups() - self.terms.keys()
+            if missing:
+                raise ValueError(f"trigger {trigger.name}: unknown term groups {sorted(missing)}")
+        return self
+
+
+class TestRule(Strict):
+    __test__ = False  # not a pytest test class, despite the name
+    terms: list[str]
+    max_chars: int
+    max_harm_weight: float
+
+
+class GibberishRule(Strict):
+    keyboard_runs: list[str]
+    max_char_run: int
+    min_distinct_ratio: float
+    distinct_ratio_max_chars: int
+    max_cjk_word_ratio: float
+
+
+class InvalidClass(Strict):
+    scale: float
+    offtopic: TermTiers
+    online: TermTiers
+
+
+class Replies(Strict):
+    empty: str
+    gibberish: str
+    test: str
+    vague: str
+    offtopic: str
+
+
+class ValidityConfig(Strict):
+    min_content_chars: int
+    test: TestRule
+    gibberish: GibberishRule
+    invalid_class: InvalidClass
+    replies: Replies
+
+
+class UrlRules(Strict):
+    drop_params: list[str]
+    strip_host_prefixes: list[str]
+    host_aliases: dict[str, str]
+    item_params: dict[str, list[str]]
+
+
+class Platform(Strict):
+    names: list[str]
+    hosts: list[str]
+
+
+class AccountRules(Strict):
+    platforms: dict[str, Platform]
+    strip_words: list[str]
+
+
+class TextSignatureRules(Strict):
+    num_perm: int
+    bands: int
+    rows: int
+    shingle: int
+    seed: int
+    min_chars: int
+    duplicate_similarity: float
+
+    @model_validator(mode="after")
+    def _bands_fit(self) -> TextSignatureRules:
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError("bands * rows must not exceed num_perm")
+        return self
+
+
+class CasesConfig(Strict):
+    url: UrlRules
+    account: AccountRules
+    text: TextSignatureRules
+
+
+class NormalizeConfig(Strict):
+    simplify: dict[str, str]

@@ -1,0 +1,78 @@
+"""The triage decision (研判) for one report: validity, category, zone, severity, reasons.
+
+    triage(report, rules, reports_last_hour=n) -> TriageDecision
+
+Pure: no I/O. The caller (the Kafka handler, the replay CLI) loads the rules once
+(`load_rules` or a `RulesHolder`) and passes the number of reports the report's case
+collected in the last hour, for the volume rule.
+"""
+from __future__ import annotations
+
+from libs.common.events import Reason, ReportContent, TriageDecision
+from services.triage.classify import Classification, classify
+from services.triage.corpus import INVALID
+from services.triage.lexicon import Hits
+from services.triage.rules import TriageRules
+from services.triage.severity import SeverityInput, assess
+from services.triage.textnorm import NormalizedText, normalize
+from services.triage.validity import Invalid, check_text, invalid_by_class
+
+
+def report_text_extras(report: ReportContent) -> list[str]:
+    return [x for x in (report.target_account, report.target_platform) if x]
+
+
+def report_text(report: ReportContent) -> str:
+    """What the classifier reads: the description, plus the named account and platform
+    (an account called "菠菜导师" says something the description may not)."""
+    return "\n".join([report.text, *report_text_extras(report)])
+
+
+def _scores(result: Classification) -> dict[str, float]:
+    scores = {f"category:{c}": round(p, 4) for c, p in result.category_scores.items()}
+    scores.update({f"zone:{z}": round(p, 4) for z, p in result.zone_scores.items()})
+    return scores
+
+
+def _invalid(invalid: Invalid, reasons: list[Reason], scores: dict[str, float]) -> TriageDecision:
+    return TriageDecision(
+        category="other", zone=None, severity="general", valid=False, invalid_reason=invalid.reply,
+        confidence=scores.get(f"category:{INVALID}", 1.0), scores=scores,
+        reasons=[*reasons, Reason(rule=f"validity.{invalid.kind}", detail=invalid.detail)],
+    )
+
+
+def _flags(report: ReportContent) -> list[Reason]:
+    if report.imminent_danger:
+        return [Reason(rule="intake.imminent_danger", detail="intake flagged a threat to life or a crime in progress")]
+    return []
+
+
+def triage_text(text: NormalizedText, hits: Hits, report: ReportContent, rules: TriageRules,
+                reports_last_hour: int) -> TriageDecision:
+    # Empty, gibberish and test are judged on the description alone: naming an account
+    # does not make an empty report say something.
+    description = text if not report_text_extras(report) else normalize(report.text, rules.simplify)
+    if (invalid := check_text(description, hits, rules.validity)) is not None:
+        return _invalid(invalid, [], {})
+    result = classify(text, hits, rules, category_hint=report.category_hint, zone_hint=report.zone_hint)
+    if result.category == INVALID:
+        return _invalid(invalid_by_class(text, hits, rules.validity), result.reasons, _scores(result))
+    case = SeverityInput(category=result.category, zone=result.zone, confidence=result.confidence,
+                         reports_last_hour=reports_last_hour, model_top=result.model_top,
+                         lexicon_top=result.lexicon_top)
+    severity, severity_reasons = assess(case, hits, rules.severity)
+    return TriageDecision(
+        category=result.category,  # type: ignore[arg-type]
+        zone=result.zone,  # type: ignore[arg-type]
+        severity=severity,  # type: ignore[arg-type]
+        confidence=round(result.confidence, 4),
+        scores=_scores(result),
+        reasons=[*result.reasons, *severity_reasons, *_flags(report)],
+    )
+
+
+def triage(report: ReportContent, rules: TriageRules, *, reports_last_hour: int = 1) -> TriageDecision:
+    """Judge one report. Never raises on any text; every decision carries its reasons."""
+    text = normalize(report_text(report), rules.simplify)
+    return triage_text(text, rules.lexicon.scan(text), report, rules, reports_last_hour)

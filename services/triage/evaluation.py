@@ -1,0 +1,57 @@
+"""Scoring triage decisions against labels: accuracy, macro-F1, confusion matrix.
+
+Used by `python -m services.triage.train --check` (cross-validation on the corpus) and by
+`bench/eval_triage.py` (the shared dev file). Plain Python: no scikit-learn import.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def accuracy(gold: Sequence[object], predicted: Sequence[object]) -> float:
+    return sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(1, len(gold))
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> float:
+    """Mean F1 over `labels` (default: every label in gold)."""
+    labels = list(labels) if labels is not None else sorted(set(gold))
+    scores = []
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / max(1, len(scores))
+
+
+def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> str:
+    """A text confusion matrix: rows are gold labels, columns predictions."""
+    counts = Counter(zip(gold, predicted, strict=True))
+    short = [label[:6] for label in labels]
+    lines = ["gold \\ pred".ljust(16) + " ".join(s.rjust(6) for s in short)]
+    for label in labels:
+        lines.append(label[:16].ljust(16) + " ".join(str(counts[(label, p)]).rjust(6) for p in labels))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    category: str
+    zone: str | None
+    severity: str
+    valid: bool
+
+
+def summary(gold: Sequence[Labelled], predicted: Sequence[Labelled], categories: Sequence[str]) -> dict[str, float]:
+    """The headline figures over every report (an invalid report is category `other`)."""
+    pairs = list(zip(gold, predicted, strict=True))
+    return {
+        "n": float(len(gold)),
+        "category_accuracy": accuracy([g.category for g, _ in pairs], [p.category for _, p in pairs]),
+        "category_macro_f1": macro_f1([g.category for g, _ in pairs], [p.category for _, p in pairs], categories),
+        "zone_accuracy": accuracy([g.zone for g, _ in pairs], [p.zone for _, p in pairs]),
+        "severity_accuracy": accuracy([g.severity for g in gold], [p.severity for p in predicted]),
+        "validity_accuracy": accuracy([g.valid for g in gold], [p.valid for p in predicted]),
+    }

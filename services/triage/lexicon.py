@@ -1,0 +1,127 @@
+"""Multi-pattern term matching (Aho-Corasick) over normalized report text.
+
+Every term list of the rules (category terms, zone terms, severity and validity cues) is
+compiled into one automaton per script, so a report is scanned once whatever the number of
+terms. Terms with CJK characters match the `compact` view (separators removed); pure
+Latin terms (dubo, bc, qp) match whole Latin tokens, so "bc" matches "bc6688" but not "abc".
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from services.triage.textnorm import NormalizedText, latin_stream, normalize
+
+_MAX_TERM = 64  # no term is longer than this many characters (near() relies on it)
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: str  # the term as the rules spell it
+    group: str  # e.g. "category:gambling", "zone:minors", "severity:intent"
+    weight: float
+    start: int  # span in the compact text; -1 for Latin-token hits
+    end: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    group: str
+    weight: float = 1.0
+
+
+class Hits:
+    """The hits of one scan, by group, with nested shorter hits of a group removed."""
+
+    def __init__(self, hits: Iterable[Hit]) -> None:
+        by_group: dict[str, list[Hit]] = defaultdict(list)
+        for hit in hits:
+            by_group[hit.group].append(hit)
+        self._by_group = {g: _drop_nested(hs) for g, hs in by_group.items()}
+
+    def group(self, name: str) -> list[Hit]:
+        return self._by_group.get(name, [])
+
+    def terms(self, name: str) -> list[str]:
+        """Distinct terms of a group, in order of first appearance."""
+        return list(dict.fromkeys(h.term for h in self.group(name)))
+
+    def weight(self, name: str) -> float:
+        """Sum of weights over distinct terms: repeating a word adds no evidence."""
+        seen: dict[str, float] = {}
+        for hit in self.group(name):
+            seen.setdefault(hit.term, hit.weight)
+        return sum(seen.values())
+
+    def near(self, group_a: str, group_b: str, window: int) -> list[str]:
+        """Terms of two groups that occur within `window` characters of each other."""
+        targets = sorted((h for h in self.group(group_b) if h.start >= 0), key=lambda h: h.start)
+        starts = [h.start for h in targets]
+        for a in self.group(group_a):
+            if a.start < 0:
+                continue
+            # only hits starting near `a` can be within the window (terms are short): bisect
+            lo = bisect.bisect_left(starts, a.start - window - _MAX_TERM)
+            for b in targets[lo:bisect.bisect_right(starts, a.end + window)]:
+                if _gap(a, b) <= window:
+                    return [a.term, b.term]
+        return []
+
+
+def _gap(a: Hit, b: Hit) -> int:
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def _drop_nested(hits: list[Hit]) -> list[Hit]:
+    """賭博 also contains 赌: count the longer term only, where spans nest.
+
+    One sweep in start order (longest first at equal starts), so a text of ten thousand
+    repeated characters costs no more than its length."""
+    kept: list[Hit] = [h for h in hits if h.start < 0]
+    max_end, max_end_start = -1, -1
+    for hit in sorted((h for h in hits if h.start >= 0), key=lambda h: (h.start, -h.end)):
+        if not (hit.end < max_end or (hit.end == max_end and max_end_start < hit.start)):
+            kept.append(hit)
+        if hit.end > max_end:
+            max_end, max_end_start = hit.end, hit.start
+    return kept
+
+
+def _is_latin(term: str) -> bool:
+    return term.isascii() and any(ch.isalpha() for ch in term)
+
+
+class Lexicon:
+    """All term lists compiled once; `scan` finds every entry in one pass per view."""
+
+    def __init__(self, entries: Iterable[Entry], simplify: dict[int, str] | None = None) -> None:
+        self._cjk = ahocorasick.Automaton()
+        self._latin = ahocorasick.Automaton()
+        payloads: dict[tuple[bool, str], list[Entry]] = defaultdict(list)
+        for entry in entries:
+            latin = _is_latin(entry.term)
+            key = latin_stream(entry.term.lower()) if latin else normalize(entry.term, simplify).compact
+            if key.strip():
+                payloads[(latin, key)].append(entry)
+        for (latin, key), group_entries in payloads.items():
+            (self._latin if latin else self._cjk).add_word(key, (len(key), tuple(group_entries)))
+        self.size = len(payloads)
+        for automaton in (self._cjk, self._latin):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def scan(self, text: NormalizedText) -> Hits:
+        found: list[Hit] = []
+        if len(self._cjk):
+            for end, (length, entries) in self._cjk.iter(text.compact):
+                start = end - length + 1
+                found.extend(Hit(e.term, e.group, e.weight, start, end + 1) for e in entries)
+        if len(self._latin):
+            for _end, (_length, entries) in self._latin.iter(text.latin):
+                found.extend(Hit(e.term, e.group, e.weight, -1, -1) for e in entries)
+        return Hits(found)

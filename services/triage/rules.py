@@ -1,0 +1,166 @@
+"""Loading the triage rules (rules/*.yaml and the model file) and reloading them on change.
+
+`load_rules(directory)` reads and validates every rule file, compiles the term lists into
+one Aho-Corasick lexicon and loads the model. `RulesHolder` keeps the current rules and
+reloads them when a file's mtime changes, so an operator's edit needs no release; a bad
+edit is logged and the previous rules stay in force.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel
+
+from services.triage.config import (
+    CasesConfig,
+    ClassifierConfig,
+    NormalizeConfig,
+    SeverityConfig,
+    TermTiers,
+    Tier,
+    ValidityConfig,
+    ZonesConfig,
+)
+from services.triage.corpus import corpus_digest
+from services.triage.lexicon import Entry, Lexicon
+from services.triage.model import TextModel, load_model
+from services.triage.textnorm import simplify_table
+
+log = logging.getLogger(__name__)
+
+RULES_DIR = Path(__file__).with_name("rules")
+RULE_FILES = ("classifier", "categories", "zones", "severity", "validity", "cases", "normalize")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class TriageRules:
+    classifier: ClassifierConfig
+    categories: dict[str, TermTiers]
+    zones: ZonesConfig
+    severity: SeverityConfig
+    validity: ValidityConfig
+    cases: CasesConfig
+    simplify: dict[int, str]
+    lexicon: Lexicon
+    model: TextModel
+    version: str  # hash of the rule files and the model: which rules made a decision
+
+
+def _read_yaml(path: Path) -> object:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _parse(model: type[M], directory: Path, name: str) -> M:
+    path = directory / f"{name}.yaml"
+    try:
+        return model.model_validate(_read_yaml(path))
+    except Exception as exc:  # the file name makes the operator's error findable
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def _entries(categories: dict[str, TermTiers], zones: ZonesConfig, severity: SeverityConfig,
+             validity: ValidityConfig, tiers: dict[Tier, float]) -> Iterator[Entry]:
+    for category, tiered in categories.items():
+        yield from (Entry(t, f"category:{category}", w) for t, w in tiered.weighted(tiers))
+    for zone, tiered in zones.terms.items():
+        yield from (Entry(t, f"zone:{zone}", w) for t, w in tiered.weighted(tiers))
+    for group, terms in severity.terms.items():
+        yield from (Entry(t, f"severity:{group}") for t in terms)
+    yield from (Entry(t, "invalid:offtopic", w) for t, w in validity.invalid_class.offtopic.weighted(tiers))
+    yield from (Entry(t, "invalid:online", w) for t, w in validity.invalid_class.online.weighted(tiers))
+    yield from (Entry(t, "validity:test") for t in validity.test.terms)
+
+
+def watched_files(directory: Path) -> list[Path]:
+    classifier = _parse(ClassifierConfig, directory, "classifier")
+    return [directory / f"{name}.yaml" for name in RULE_FILES] + [(directory / classifier.model_file).resolve()]
+
+
+def _version(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _load_checked_model(path: Path) -> TextModel:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no triage model; run python -m services.triage.train")
+    model = load_model(path)
+    if model.meta.get("corpus_digest") != corpus_digest():
+        log.warning("triage model %s was trained on another corpus: run python -m services.triage.train", path)
+    return model
+
+
+def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = None) -> TriageRules:
+    """Read, validate and compile every rule file of `directory`; raise on any error.
+
+    `model` replaces the model file (training and cross-validation pass their own)."""
+    directory = Path(directory)
+    classifier = _parse(ClassifierConfig, directory, "classifier")
+    categories_raw = _read_yaml(directory / "categories.yaml")
+    if not isinstance(categories_raw, dict):
+        raise ValueError(f"{directory / 'categories.yaml'}: expected a mapping of category to terms")
+    categories = {str(c): TermTiers.model_validate(t) for c, t in categories_raw.items()}
+    zones = _parse(ZonesConfig, directory, "zones")
+    severity = _parse(SeverityConfig, directory, "severity")
+    validity = _parse(ValidityConfig, directory, "validity")
+    simplify = simplify_table(_parse(NormalizeConfig, directory, "normalize").simplify)
+    if model is None:
+        model = _load_checked_model((directory / classifier.model_file).resolve())
+    return TriageRules(
+        classifier=classifier, categories=categories, zones=zones, severity=severity, validity=validity,
+        cases=_parse(CasesConfig, directory, "cases"), simplify=simplify,
+        lexicon=Lexicon(_entries(categories, zones, severity, validity, classifier.tier_weights), simplify),
+        model=model, version=_version([p for p in watched_files(directory) if p.exists()]),
+    )
+
+
+class RulesHolder:
+    """The current rules; `get()` reloads them when a watched file changed.
+
+    Files are checked at most every `check_interval` seconds (a few stat calls), so calling
+    `get()` per report is cheap. `clock` is injected so tests move time instead of sleeping.
+    """
+
+    def __init__(self, directory: Path | str = RULES_DIR, *, check_interval: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.directory = Path(directory)
+        self._interval = check_interval
+        self._clock = clock
+        self._rules = load_rules(self.directory)
+        self._files = watched_files(self.directory)
+        self._stamp = self._mtimes()
+        self._checked_at = clock()
+
+    def _mtimes(self) -> tuple[int, ...]:
+        return tuple(p.stat().st_mtime_ns if p.exists() else -1 for p in self._files)
+
+    def get(self) -> TriageRules:
+        now = self._clock()
+        if now - self._checked_at >= self._interval:
+            self._checked_at = now
+            self._reload_if_changed()
+        return self._rules
+
+    def _reload_if_changed(self) -> None:
+        stamp = self._mtimes()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp  # a failed load is not retried until a file changes again
+        try:
+            rules, files = load_rules(self.directory), watched_files(self.directory)
+        except Exception:  # a bad edit must not stop triage: keep the rules that worked
+            log.exception("triage rules in %s failed to load; keeping version %s", self.directory, self._rules.version)
+            return
+        self._rules, self._files = rules, files
+        self._stamp = self._mtimes()
+        log.info("triage rules reloaded: version %s", rules.version)

@@ -1,0 +1,119 @@
+"""Train the triage model from corpus/ and write it to model/triage-model.npz.
+
+    python -m services.triage.train            # retrain and write the model
+    python -m services.triage.train --check    # 5-fold cross-validation of the whole triage
+
+Training is deterministic (fixed folds, lbfgs, no random state involved): the same corpus
+and library versions give the same arrays. scikit-learn is only imported here, never at
+inference time (see model.py for why the model is stored as plain arrays).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from libs.common.events import ReportContent
+from libs.common.vocabulary import CATEGORIES
+from services.triage.corpus import INVALID, Example, corpus_digest, load_corpus
+from services.triage.evaluation import Labelled, confusion, summary
+from services.triage.model import EMPTY_MODEL, FEATURE_VERSION, LinearHead, TextModel, features, save_model
+from services.triage.rules import RULES_DIR, TriageRules, load_rules
+from services.triage.textnorm import normalize
+
+C_CATEGORY = 20.0  # inverse regularization; chosen by --check on the corpus
+C_ZONE = 20.0
+MIN_DF = 2  # an n-gram seen in one report only is noise, and it doubles the vocabulary
+
+
+def _feature_lists(examples: Sequence[Example], simplify: dict[int, str]) -> list[list[str]]:
+    return [features(normalize(e.text, simplify)) for e in examples]
+
+
+def fit(examples: Sequence[Example], simplify: dict[int, str]) -> TextModel:
+    """TF-IDF (sublinear, L2) and one multinomial logistic regression per head."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=lambda feats: feats, sublinear_tf=True, min_df=MIN_DF, dtype=np.float32)
+    matrix = vectorizer.fit_transform(_feature_lists(examples, simplify))
+    heads = {}
+    for name, labels, c in (("category", [e.category for e in examples], C_CATEGORY),
+                            ("zone", [e.zone for e in examples], C_ZONE)):
+        regression = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+        regression.fit(matrix, labels)
+        heads[name] = LinearHead(classes=tuple(str(c) for c in regression.classes_),
+                                 weights=np.ascontiguousarray(regression.coef_.T, dtype=np.float32),
+                                 intercept=regression.intercept_.astype(np.float32))
+    vocabulary = {str(f): int(i) for f, i in vectorizer.vocabulary_.items()}
+    return TextModel(vocabulary=vocabulary, idf=vectorizer.idf_.astype(np.float32), heads=heads, meta={})
+
+
+def _as_report(example: Example) -> ReportContent:
+    return ReportContent(report_id=example.source, tracking_no=example.source, channel="web", text=example.text)
+
+
+def _gold(example: Example) -> Labelled:
+    valid = example.category != INVALID
+    return Labelled(category=example.category if valid else "other",
+                    zone=None if example.zone == "none" else example.zone,
+                    severity=example.severity, valid=valid)
+
+
+def cross_validate(rules: TriageRules, examples: list[Example], folds: int = 5) -> None:
+    """Train on k-1 folds, triage the held-out fold with the full rules; print figures."""
+    from services.triage.decide import triage
+
+    gold, predicted = [], []
+    for fold in range(folds):
+        train = [e for i, e in enumerate(examples) if i % folds != fold]
+        held_out = [e for i, e in enumerate(examples) if i % folds == fold]
+        fold_rules = dataclasses.replace(rules, model=fit(train, rules.simplify))
+        for example in held_out:
+            decision = triage(_as_report(example), fold_rules)
+            gold.append(_gold(example))
+            predicted.append(Labelled(decision.category, decision.zone, decision.severity, decision.valid))
+    for key, value in summary(gold, predicted, CATEGORIES).items():
+        print(f"{key:20s} {value:.3f}")
+    print(confusion([g.category for g in gold], [p.category for p in predicted], CATEGORIES))
+    misses = [(e, p) for e, g, p in zip(examples_in_fold_order(examples, folds), gold, predicted, strict=True)
+              if (g.category, g.zone, g.severity, g.valid) != (p.category, p.zone, p.severity, p.valid)]
+    for example, p in misses:
+        print(f"MISS {example.source}: gold {example.category}/{example.zone}/{example.severity} "
+              f"got {p.category}/{p.zone}/{p.severity}/{'valid' if p.valid else 'invalid'} | {example.text[:60]}",
+              file=sys.stderr)
+
+
+def examples_in_fold_order(examples: list[Example], folds: int) -> list[Example]:
+    return [e for fold in range(folds) for i, e in enumerate(examples) if i % folds == fold]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="cross-validate instead of writing the model")
+    parser.add_argument("--rules", type=Path, default=RULES_DIR)
+    args = parser.parse_args(argv)
+    rules = load_rules(args.rules, model=EMPTY_MODEL)
+    examples = load_corpus()
+    if args.check:
+        cross_validate(rules, examples)
+        return 0
+    model = fit(examples, rules.simplify)
+    import sklearn
+
+    model = dataclasses.replace(model, meta={
+        "corpus_digest": corpus_digest(), "examples": len(examples), "features": FEATURE_VERSION,
+        "sklearn": sklearn.__version__,
+    })
+    path = (args.rules / rules.classifier.model_file).resolve()
+    save_model(path, model)
+    print(f"wrote {path}: {len(examples)} examples, {len(model.vocabulary)} features")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
