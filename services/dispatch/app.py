@@ -18,6 +18,7 @@ from services.dispatch.routes import operator_router
 from services.dispatch.routing import load_routing_policy
 from services.dispatch.scheduler import ChaseScheduler
 from services.dispatch.settings import DispatchSettings
+from services.dispatch.statistics import statistics_router
 from services.dispatch.store import DispatchStore
 
 
@@ -48,5 +49,6 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",
                     topics=topics, on_start=on_start, after_kafka=after_kafka)
     app.include_router(operator_router(store, directory))
+    app.include_router(statistics_router(dispatcher))  # 网情报送 and the case census
     app.state.dispatcher, app.state.scheduler = dispatcher, scheduler
     return app

@@ -1,0 +1,54 @@
+"""Pure: the time window a report covers, in the center's local time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
+
+Kind = Literal["daily", "monthly"]
+DAILY_DUE = time(15, 0)  # 网情报送: yesterday's report is due before 15:00
+
+
+class Period(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: Kind
+    label: str  # 2026-05-01 or 2026-05
+    start: datetime  # inclusive, aware
+    end: datetime  # exclusive, aware
+    timezone: str
+    due_at: datetime | None = None
+
+
+def daily(day: date, tz: ZoneInfo) -> Period:
+    """One local calendar day; the report on it is due at 15:00 the day after."""
+    start = datetime.combine(day, time(0), tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    return Period(kind="daily", label=day.isoformat(), start=start, end=end, timezone=str(tz),
+                  due_at=datetime.combine(day + timedelta(days=1), DAILY_DUE, tz))
+
+
+def monthly(year: int, month: int, tz: ZoneInfo) -> Period:
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+    return Period(kind="monthly", label=f"{year:04d}-{month:02d}", start=start, end=end, timezone=str(tz))
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """`2026-05` (or a full date, whose month is taken)."""
+    parts = text.split("-")
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}")
+    return year, month
+
+
+def yesterday(now: datetime, tz: ZoneInfo) -> date:
+    return now.astimezone(tz).date() - timedelta(days=1)
+
+
+def previous_month(now: datetime, tz: ZoneInfo) -> tuple[int, int]:
+    last = now.astimezone(tz).date().replace(day=1) - timedelta(days=1)
+    return last.year, last.month
