@@ -37,7 +37,7 @@ async def _seed(settings: DispatchSettings, department: str) -> None:
     client = AsyncMongoClient(settings.mongo_uri, tz_aware=True)
     try:
         await client[settings.mongo_db]["cases"].insert_many([
-            _case("c-open", department),  # past its reminder at NOW: due soon
+            _case("c-open", department, deadline_at=OPENED + timedelta(hours=26)),  # past its reminder at NOW: due soon
             _case("c-closed", department, status="closed", closed_at=OPENED + timedelta(hours=3), severity="major"),
             _case("c-late", department, status="closed", closed_at=OPENED + timedelta(hours=10),
                   deadline_at=OPENED + timedelta(hours=2), category="fraud"),
