@@ -195,7 +195,8 @@ class CaseFeedback(Event):
 CaseEventKind = Literal[
     "dispatched", "accepted", "rerouted", "reminder", "overdue", "escalated",
     "handled", "closed", "reopened", "transferred", "upward_report", "digest",
-    "severity_raised", "takedown_requested", "takedown_failed", "removal_confirmed", "still_online",
+    "severity_raised", "takedown_requested", "takedown_failed", "content_removed", "removal_confirmed",
+    "still_online",
 ]
 
 

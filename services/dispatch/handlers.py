@@ -1,23 +1,35 @@
-"""Dispatch's consumers: triaged reports become dispatched cases (转办); department answers
-move them on (accepted, handled → closed and replied, rejected → re-routed)."""
+"""Dispatch's consumer of triaged reports: a new case is dispatched (转办); a later report joins
+its case and, when it is more severe, raises the case and re-routes it if the handling
+level changes. `Dispatcher` also holds what the feedback handler and scheduler share.
+
+    parse -> load case -> decide (decide.py) -> store with events (outbox) -> relay
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from libs.common.clock import Clock
-from libs.common.events import CaseFeedback, DepartmentRef, ReportTriaged, derive_event_id
+from libs.common.consumer import PermanentError
+from libs.common.events import CaseFeedback, ReportTriaged
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
-from libs.common.topics import CASES_EVENTS, dispatch_topic
-from services.dispatch import announce, metrics
-from services.dispatch.casefile import OPEN_STATUSES, new_case, report_entry
-from services.dispatch.deadlines import DeadlinePolicy, deadline_at, reminder_at
-from services.dispatch.decide import decide_dispatch
+from libs.common.topics import CASES_EVENTS, REPORTS_REPLIES
+from services.dispatch import announce, casefile, metrics
+from services.dispatch.announce import Outgoing
+from services.dispatch.deadlines import DeadlinePolicy
+from services.dispatch.decide import RaiseDecision, decide_dispatch, decide_raise
 from services.dispatch.directory import Directory
-from services.dispatch.routing import Route, RoutingPolicy, reroute
+from services.dispatch.platforms import PlatformRegistry, TakedownPlan, is_platform
+from services.dispatch.routing import RoutingPolicy
 from services.dispatch.store import DispatchStore
 
 log = get_logger(__name__)
+
+
+class CaseChanged(Exception):
+    """The case moved between read and write: the consumer's retry reads it again."""
 
 
 @dataclass
@@ -28,6 +40,8 @@ class Dispatcher:
     routing: RoutingPolicy
     deadlines: DeadlinePolicy
     clock: Clock
+    platforms: PlatformRegistry = field(default_factory=PlatformRegistry)
+    recheck_delay: timedelta = timedelta(hours=24)
 
     async def on_triaged(self, triaged: ReportTriaged) -> None:
         bind_case(case_id=triaged.case.case_id, report_id=triaged.report.report_id)
@@ -37,78 +51,95 @@ class Dispatcher:
         case = await self.store.get(triaged.case.case_id)
         if case is None:
             decision = decide_dispatch(triaged.report, triaged.decision, now=now, directory=self.directory,
-                                       routing=self.routing, deadlines=self.deadlines)
-            doc = new_case(triaged, decision, now)
-            if await self.store.insert(doc, announce.new_case_events(doc, decision, triaged, now)):
-                self._count_new(doc, decision.route, triaged)
+                                       routing=self.routing, deadlines=self.deadlines, platforms=self.platforms)
+            doc = casefile.new_case(triaged, decision, now)
+            events = announce.new_case_events(doc, decision, triaged, now)
+            if await self.store.insert(doc, events):
+                self._count_new(doc, triaged, events)
                 self.relay.poke()
                 return
             case = await self.store.get(triaged.case.case_id)  # another instance made it first
-        reply = announce.joined_reply(triaged.event_id, triaged.report.report_id, case, now)
-        if await self.store.add_report(case["_id"], report_entry(triaged), [(reply, "reports.replies")]):
-            log.info("report_joined_case", reports=len(case["reports"]) + 1)
-            self.relay.poke()
-
-    def _count_new(self, doc: dict, route: Route, triaged: ReportTriaged) -> None:
-        if route.transfer_to:
-            metrics.CASES_TRANSFERRED.inc()
-        else:
-            metrics.CASES_DISPATCHED.labels(department=route.department.code, severity=doc["severity"], role="handler").inc()
-        lag = (doc["dispatched_at"] - triaged.report.submitted_at).total_seconds()
-        metrics.TIME_TO_DISPATCH.observe(max(lag, 0.0))
-        log.info("case_dispatched", department=doc["department_code"], severity=doc["severity"], transfer_to=route.transfer_to)
+            assert case is not None
+        await self._join(case, triaged, now)
 
     async def on_feedback(self, feedback: CaseFeedback) -> None:
-        bind_case(case_id=feedback.case_id)
-        case = await self.store.get(feedback.case_id)
-        if case is None or case["status"] not in OPEN_STATUSES or feedback.department_code != case["department_code"]:
-            # A late answer from a former handler, or about a closed case: noted, not applied.
-            metrics.FEEDBACK.labels(action=feedback.action, outcome="ignored").inc()
-            log.info("feedback_ignored", department=feedback.department_code, status=case and case["status"])
-            return
-        apply = {"accepted": self._accepted, "handled": self._handled, "removed": self._handled, "rejected": self._rejected}
-        if await apply[feedback.action](case, feedback):
-            metrics.FEEDBACK.labels(action=feedback.action, outcome="applied").inc()
-            self.relay.poke()
+        from services.dispatch.feedback import answer  # feedback.py builds on this class
 
-    def _guard(self, case: dict) -> dict:
-        return {"status": {"$in": list(OPEN_STATUSES)}, "dispatch_no": case["dispatch_no"]}
+        await answer(self, feedback)
 
-    async def _accepted(self, case: dict, fb: CaseFeedback) -> bool:
-        event = announce.case_event(fb.event_id, case, "accepted", f"{fb.department_code} 已受理", self.clock.now())
-        return await self.store.apply(case["_id"], self._guard(case), {"$set": {"status": "accepted"}}, [(event, CASES_EVENTS)])
+    async def _join(self, case: dict[str, Any], triaged: ReportTriaged, now: datetime) -> None:
+        report_id = triaged.report.report_id
+        if any(r["report_id"] == report_id for r in case["reports"]):
+            return  # a redelivery: joined before
+        raised = decide_raise(case, triaged.decision, directory=self.directory, routing=self.routing,
+                              platforms=self.platforms)
+        entry = casefile.report_entry(triaged)
+        if raised is None:
+            change: dict[str, Any] = {}
+            events: Outgoing = [(announce.joined_reply(triaged.event_id, report_id, case, now), REPORTS_REPLIES)]
+        else:
+            change, events = self._raise(case | {"reports": [*case["reports"], entry]}, raised, triaged.event_id, report_id, now)
+        guard = {"dispatch_no": case["dispatch_no"], "status": case["status"]}
+        if not await self.store.add_report(case["_id"], entry, triaged.report.target_urls, events, guard, change):
+            raise CaseChanged(case["_id"])  # answered, re-routed or raised meanwhile
+        metrics.count_case_events(events)
+        if raised and raised.plan and case["status"] == casefile.CLOSED:
+            metrics.REOPENED.labels(reason="severity_raised").inc()
+        log.info("report_joined_case", reports=len(case["reports"]) + 1, raised=raised and raised.severity)
+        self.relay.poke()
 
-    async def _handled(self, case: dict, fb: CaseFeedback) -> bool:
-        now = self.clock.now()
-        result = fb.result or ("已删除相关违法和不良信息" if fb.action == "removed" else "已依法处置")
-        handler = fb.handler_name or case.get("department_name") or fb.department_code
-        events = [
-            (announce.case_event(fb.event_id, case, "handled", result, now), CASES_EVENTS),
-            (announce.case_event(fb.event_id, case, "closed", result, now, closed_by=fb.department_code), CASES_EVENTS),
-            *announce.closing_replies(fb.event_id, case, result, handler, now),
-        ]
-        change = {"$set": {"status": "closed", "result": result, "closed_at": now, "closed_by": fb.department_code}}
-        done = await self.store.apply(case["_id"], self._guard(case), change, events)
-        if done:
-            metrics.TIME_TO_CLOSE.labels(severity=case["severity"]).observe((now - case["opened_at"]).total_seconds())
-        return done
+    def _raise(self, case: dict[str, Any], raised: RaiseDecision, parent: str, report_id: str,
+               now: datetime) -> tuple[dict[str, Any], Outgoing]:
+        """A more severe report raises the case; a new handler or a closed case: a new round."""
+        detail, previous = raised.reason, raised.previous
+        if raised.plan is None:  # transferred: the receiving center has it, the raise is noted
+            change: dict[str, Any] = {"severity": raised.severity}
+            updated = case | change
+            return change, [(announce.case_event(parent, updated, "severity_raised", detail, now, previous=previous), CASES_EVENTS),
+                            (announce.joined_reply(parent, report_id, updated, now), REPORTS_REPLIES)]
+        relabel = {"category": raised.category, "zone": raised.zone}
+        case = case | relabel
+        reopen = case["status"] == casefile.CLOSED
+        if raised.new_handler or reopen:
+            change, events = self.new_round(case, raised.plan, severity=raised.severity, parent=parent, now=now,
+                                            kind="reopened" if reopen else "rerouted", detail=detail, with_co=True)
+        else:  # same handler: the case tells it the new severity and (earlier) deadline
+            change = casefile.tighten(case, severity=raised.severity, now=now, deadlines=self.deadlines)
+            events = announce.handover(parent, case | change, raised.plan, now, with_co=False,
+                                       skip_platforms=case.get("takedown_platforms", []))
+        change = relabel | change
+        updated = case | change
+        events.append((announce.case_event(parent, updated, "severity_raised", detail, now, previous=previous), CASES_EVENTS))
+        if raised.plan.route.upward_report and previous != "major":
+            events.append((announce.case_event(parent, updated, "upward_report", "重大: 向上级网信部门报告", now), CASES_EVENTS))
+        events.append((announce.joined_reply(parent, report_id, updated, now), REPORTS_REPLIES))
+        return change, events
 
-    async def _rejected(self, case: dict, fb: CaseFeedback) -> bool:
-        now = self.clock.now()
-        route = reroute(Route.model_validate(case["route"]), {fb.department_code}, directory=self.directory, policy=self.routing)
-        department: DepartmentRef = route.department
-        deadline = deadline_at(case["severity"], now, self.deadlines)
-        updated = case | {"dispatch_no": case["dispatch_no"] + 1, "deadline_at": deadline,
-                          "department_code": department.code, "department_name": department.name}
-        events = [
-            (announce.dispatched_to(updated, department, role="handler", event_id=derive_event_id(fb.event_id, "rerouted"), now=now),
-             dispatch_topic(department.code)),
-            (announce.case_event(fb.event_id, updated, "rerouted", route.reason, now, rejected_by=fb.department_code, reason=fb.result or ""), CASES_EVENTS),
-        ]
-        change = {"$set": {
-            "route": route.model_dump(mode="json"), "status": "dispatched", "dispatch_no": updated["dispatch_no"],
-            "department_code": department.code, "department_name": department.name, "dispatched_at": now,
-            "deadline_at": deadline, "reminder_at": reminder_at(case["severity"], now, self.deadlines),
-            "reminded": False, "overdue_notified": False, "escalated_to": None,
-        }}
-        return await self.store.apply(case["_id"], self._guard(case), change, events)
+    def new_round(self, case: dict[str, Any], plan: TakedownPlan, *, severity: str, parent: str, now: datetime,
+                  kind: str, detail: str, with_co: bool = False, **data: Any) -> tuple[dict[str, Any], Outgoing]:
+        """Hand the case to `plan`'s handler as a new round, with its events (rerouted, reopened)."""
+        change = casefile.redispatch(case, plan, severity=severity, now=now, deadlines=self.deadlines)  # type: ignore[arg-type]
+        updated = case | change
+        skip = [] if kind == "reopened" else case.get("takedown_platforms", [])
+        events = announce.handover(parent, updated, plan, now, with_co=with_co, skip_platforms=skip)
+        events.append((announce.case_event(parent, updated, kind, detail, now, from_department=case["department_code"],
+                                           needs_human=plan.route.needs_human, round=updated["dispatch_no"], **data),
+                       CASES_EVENTS))
+        return change, events
+
+    def _count_new(self, doc: dict[str, Any], triaged: ReportTriaged, events: Outgoing) -> None:
+        metrics.count_case_events(events)
+        if doc["transfer_to"]:
+            metrics.CASES_TRANSFERRED.inc()
+        else:
+            metrics.CASES_DISPATCHED.labels(department=doc["department_code"], severity=doc["severity"], role="handler").inc()
+        lag = (doc["dispatched_at"] - triaged.report.submitted_at).total_seconds()
+        metrics.TIME_TO_DISPATCH.observe(max(lag, 0.0))
+        log.info("case_dispatched", department=doc["department_code"], severity=doc["severity"],
+                 transfer_to=doc["transfer_to"], platform_handler=is_platform(doc["department_code"]))
+
+
+def require(case: dict[str, Any] | None, case_id: str) -> dict[str, Any]:
+    if case is None:
+        raise PermanentError(f"no case {case_id}")  # an answer about nothing: DLQ, for a person to look at
+    return case

@@ -1,7 +1,12 @@
-"""Dispatch metrics, declared once. Department codes come from the directory: a closed set."""
+"""Dispatch metrics, declared once. Label values are closed sets: department codes come from
+the directory and platform codes from rules/platforms.yaml, never case ids or free text."""
 from __future__ import annotations
 
+from typing import Literal
+
 from prometheus_client import Counter, Gauge, Histogram
+
+from libs.common.events import CaseEvent, Event
 
 CASES_DISPATCHED = Counter(
     "netreport_cases_dispatched_total", "Cases handed to a department, by role",
@@ -11,7 +16,15 @@ CASES_TRANSFERRED = Counter("netreport_cases_transferred_total", "Cases transfer
 CASE_EVENTS = Counter("netreport_case_events_total", "Case events raised, by kind", ["kind", "severity"])
 CASES_OPEN = Gauge("netreport_cases_open", "Open cases per handling department", ["department", "severity"])
 CASES_OVERDUE = Gauge("netreport_cases_overdue", "Open cases past their deadline per department", ["department", "severity"])
+ESCALATIONS = Counter("netreport_case_escalations_total", "Overdue cases escalated one level up (督办)",
+                      ["department", "to_department"])
+REOPENED = Counter("netreport_cases_reopened_total", "Closed cases opened again", ["reason"])
+ReopenReason = Literal["still_online", "severity_raised"]
 FEEDBACK = Counter("netreport_feedback_total", "Department answers on cases.feedback", ["action", "outcome"])
+TAKEDOWNS = Counter("netreport_takedowns_total", "Takedown requests to platforms, by answer",
+                    ["platform", "outcome"])
+RECHECKS = Counter("netreport_rechecks_total", "Re-checks (复查) of content said to be removed, by outcome", ["outcome"])
+RecheckOutcome = Literal["removed", "still_online", "retry", "inconclusive"]
 TIME_TO_DISPATCH = Histogram(
     "netreport_time_to_dispatch_seconds", "From report submitted to case dispatched",
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600),
@@ -20,3 +33,10 @@ TIME_TO_CLOSE = Histogram(
     "netreport_time_to_close_seconds", "From case opened to closed",
     ["severity"], buckets=(60, 600, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 259200, 604800),
 )
+
+
+def count_case_events(events: list[tuple[Event, str]]) -> None:
+    """Count the case events a stored change produced (after it was stored, never before)."""
+    for event, _ in events:
+        if isinstance(event, CaseEvent):
+            CASE_EVENTS.labels(kind=event.kind, severity=event.severity or "none").inc()

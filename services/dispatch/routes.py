@@ -1,27 +1,71 @@
-"""Dispatch's operator API: look at a case and the department directory."""
+"""Dispatch's operator API (值班员): open and overdue cases by department, one case with its
+history, the department directory. Reporters' pseudonyms and tracking numbers stay out:
+an operator acting on a case needs what happened to it, not who reported it."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 
+from libs.common.clock import Clock
 from services.dispatch.directory import Directory
+from services.dispatch.platforms import PlatformRegistry
 from services.dispatch.store import DispatchStore
 
+INTERNAL = ("_outbox", "chase_done", "feedback_events", "takedowns_done", "takedowns_failed")
+LISTED = ("_id", "status", "category", "zone", "severity", "department_code", "department_name", "dispatch_no",
+          "dispatched_at", "deadline_at", "escalated_to", "transfer_to", "opened_at", "closed_at", "reopened")
 
-def operator_router(store: DispatchStore, directory: Directory) -> APIRouter:
+
+def _reports(case: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{k: r.get(k) for k in ("report_id", "channel", "submitted_at", "severity")} for r in case.get("reports", [])]
+
+
+def case_summary(case: dict[str, Any], now: datetime) -> dict[str, Any]:
+    out = {k: case.get(k) for k in LISTED}
+    out["case_id"] = out.pop("_id")
+    out["report_count"] = len(case.get("reports", []))
+    out["overdue"] = case["status"] in ("dispatched", "accepted") and bool(case.get("deadline_at")) and case["deadline_at"] <= now
+    return out
+
+
+def case_detail(case: dict[str, Any], now: datetime) -> dict[str, Any]:
+    out = {k: v for k, v in case.items() if k not in INTERNAL}
+    out = case_summary(case, now) | {k: v for k, v in out.items() if k not in ("_id",)}
+    out["reports"] = _reports(case)
+    out["history"] = sorted(case.get("history", []), key=lambda e: e["at"])
+    return out
+
+
+def operator_router(store: DispatchStore, directory: Directory, platforms: PlatformRegistry, clock: Clock) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["operators 值班员"])
+    known = {d.code for d in directory.all_departments()} | set(platforms.codes())
 
-    @router.get("/cases/{case_id}", summary="案件详情")
+    @router.get("/cases", summary="案件列表：按承办单位、是否超期")
+    async def list_cases(
+        department: str | None = Query(None, description="承办单位代码，如 nn-city-police 或 platform.nanning-forum"),
+        overdue: bool = Query(False, description="只看已超期（未办结且已过办理时限）"),
+        status: Literal["open", "all"] = Query("open", description="open: 办理中；all: 含已办结"),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict[str, Any]]:
+        if department is not None and department not in known:
+            raise HTTPException(404, detail=f"no such department: {department}")
+        now = clock.now()
+        cases = await store.list_cases(department=department, open_only=status == "open",
+                                       overdue_at=now if overdue else None, limit=limit)
+        return [case_summary(c, now) for c in cases]
+
+    @router.get("/cases/{case_id}", summary="案件详情与办理经过")
     async def get_case(case_id: str) -> dict[str, Any]:
         case = await store.get(case_id)
         if case is None:
             raise HTTPException(404, detail="no such case")
-        case.pop("reports", None)  # reporter pseudonyms stay with dispatch
-        return case
+        return case_detail(case, clock.now())
 
-    @router.get("/departments", summary="承办部门名录")
+    @router.get("/departments", summary="承办单位名录（含平台）")
     async def departments() -> list[dict[str, str]]:
-        return [d.ref().model_dump() for d in directory.all_departments()]
+        return [d.ref().model_dump() for d in directory.all_departments()] + \
+            [p.ref().model_dump() for p in platforms.platforms]
 
     return router

@@ -1,4 +1,5 @@
-"""The chase loop: 催办 before the deadline, 督办 and escalation after it, the 09:00 digest.
+"""The chase loop: 催办 before the deadline, 督办 and escalation after it, the 09:00 digest,
+the re-check (复查) of removed content, and the open/overdue gauges.
 
 `tick(now)` does one pass; the loop calls it with the injected clock. Tests call `tick`
 with a moved clock instead of sleeping. Every action is applied at most once (guarded by
@@ -10,6 +11,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from libs.common.events import CaseEvent, derive_event_id
 from libs.common.logs import get_logger
@@ -19,6 +21,7 @@ from services.dispatch.casefile import open_case
 from services.dispatch.chase import ChaseAction, morning_digest, plan_chases
 from services.dispatch.deadlines import digest_time_on, local_day
 from services.dispatch.handlers import Dispatcher
+from services.dispatch.recheck import Rechecker
 
 log = get_logger(__name__)
 
@@ -27,6 +30,7 @@ log = get_logger(__name__)
 class ChaseScheduler:
     dispatcher: Dispatcher
     interval_s: float = 30.0
+    rechecker: Rechecker | None = None
 
     async def run(self) -> None:
         while True:
@@ -45,12 +49,14 @@ class ChaseScheduler:
         for action in plan_chases(open_cases, now, d.deadlines, directory=d.directory):
             applied += await self._apply(cases[action.case_id], action, now)
         applied += await self._digest(open_cases, now)
+        if self.rechecker is not None:
+            applied += await self.rechecker.tick(now)
         self._measure(docs, now)
         if applied:
             d.relay.poke()
         return applied
 
-    async def _apply(self, case: dict, action: ChaseAction, now: datetime) -> int:
+    async def _apply(self, case: dict[str, Any], action: ChaseAction, now: datetime) -> int:
         flag = {"reminder": "reminded", "overdue": "overdue_notified", "escalated": "escalated_to"}[action.kind]
         value = action.to_department.model_dump() if action.kind == "escalated" else True
         event = announce.case_event(action.action_id, case, action.kind, action.detail, now,
@@ -65,6 +71,8 @@ class ChaseScheduler:
         change = {"$set": {flag: value}, "$push": {"chase_done": action.action_id}}
         if await self.dispatcher.store.apply(case["_id"], guard, change, events):
             metrics.CASE_EVENTS.labels(kind=action.kind, severity=action.severity).inc()
+            if action.kind == "escalated" and action.to_department:
+                metrics.ESCALATIONS.labels(department=action.department.code, to_department=action.to_department.code).inc()
             log.info("case_chased", case_id=case["_id"], kind=action.kind, department=action.department.code)
             return 1
         return 0
@@ -82,7 +90,7 @@ class ChaseScheduler:
                                      data=digest.model_dump(mode="json")), CASES_EVENTS))
         return int(await self.dispatcher.store.record_digest(day.isoformat(), now, events))
 
-    def _measure(self, docs: list[dict], now: datetime) -> None:
+    def _measure(self, docs: list[dict[str, Any]], now: datetime) -> None:
         metrics.CASES_OPEN.clear()
         metrics.CASES_OVERDUE.clear()
         open_count = Counter((doc["department_code"], doc["severity"]) for doc in docs)

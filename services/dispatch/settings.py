@@ -18,4 +18,24 @@ class DispatchSettings(ServiceSettings):
     directory_file: Path = HERE / "directory" / "nanning.yaml"
     routing_file: Path = HERE / "rules" / "routing.yaml"
     deadlines_file: Path = HERE / "rules" / "deadlines.yaml"
+    platforms_file: Path = HERE / "rules" / "platforms.yaml"
     chase_interval_s: float = 30.0
+    # Re-check (复查) of content said to be removed: first look after this delay, then, when
+    # the URL cannot be judged (unreachable, 5xx), again after the retry delay, a few times.
+    recheck_delay_s: float = 24 * 3600
+    recheck_retry_s: float = 3600
+    recheck_max_attempts: int = 3
+    # Hosts the URL checker may fetch although they resolve to non-public addresses
+    # (comma-separated; tests and staging only). Empty in production.
+    urlcheck_allow_hosts: str = ""
+    urlcheck_timeout_s: float = 10.0
+    # Takedown callbacks: attempts per delivery (exponential backoff) before the DLQ.
+    takedown_attempts: int = 4
+    takedown_timeout_s: float = 10.0
+    # Public base URL of this service, told to platforms as where to answer later (signed).
+    public_base_url: str | None = None
+    platform_feedback_skew_s: int = 300
+
+    @property
+    def allow_hosts(self) -> list[str]:
+        return [h.strip() for h in self.urlcheck_allow_hosts.split(",") if h.strip()]

@@ -1,7 +1,9 @@
-"""The only module of dispatch that talks to MongoDB: cases, with their outbox.
+"""The only module of dispatch that talks to MongoDB: cases, with their outbox and history.
 
 Each change is one guarded single-document update: the guard (status, dispatch_no, an
-action id not yet applied) makes a repeated message or tick a no-op.
+action id not yet applied) makes a repeated message or tick a no-op. The events a change
+produces go into the same update (outbox), and the case events among them also into the
+case's `history`, which the operator API shows.
 """
 from __future__ import annotations
 
@@ -12,13 +14,26 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from libs.common.events import CaseEvent
 from libs.common.outbox import entry
 from services.dispatch.announce import Outgoing
 from services.dispatch.casefile import OPEN_STATUSES
 
+HIDDEN = {"_outbox": 0}
+
 
 def _outbox(events: Outgoing) -> list[dict[str, Any]]:
     return [entry(event, topic) for event, topic in events]
+
+
+def _history(events: Outgoing) -> list[dict[str, Any]]:
+    return [{"event_id": e.event_id, "at": e.occurred_at, "kind": e.kind, "department_code": e.department_code,
+             "severity": e.severity, "detail": e.detail, "data": e.data}
+            for e, _ in events if isinstance(e, CaseEvent)]
+
+
+def _pushes(events: Outgoing) -> dict[str, Any]:
+    return {"_outbox": {"$each": _outbox(events)}, "history": {"$each": _history(events)}}
 
 
 class DispatchStore:
@@ -28,36 +43,59 @@ class DispatchStore:
 
     async def create_indexes(self) -> None:
         await self.cases.create_index([("status", ASCENDING), ("deadline_at", ASCENDING)])
-        await self.cases.create_index([("department_code", ASCENDING)])
+        await self.cases.create_index([("department_code", ASCENDING), ("status", ASCENDING)])
+        await self.cases.create_index([("recheck.state", ASCENDING), ("recheck.at", ASCENDING)])
 
     async def get(self, case_id: str) -> dict[str, Any] | None:
-        return await self.cases.find_one({"_id": case_id}, {"_outbox": 0})
+        return await self.cases.find_one({"_id": case_id}, HIDDEN)
 
     async def insert(self, doc: dict[str, Any], events: Outgoing) -> bool:
         try:
-            await self.cases.insert_one(doc | {"_outbox": _outbox(events)})
+            await self.cases.insert_one(doc | {"_outbox": _outbox(events), "history": _history(events)})
             return True
         except DuplicateKeyError:
             return False
 
-    async def add_report(self, case_id: str, report: dict[str, Any], events: Outgoing) -> bool:
+    async def add_report(self, case_id: str, report: dict[str, Any], urls: list[str], events: Outgoing,
+                         guard: dict[str, Any] | None = None, change: dict[str, Any] | None = None) -> bool:
+        """A report joins the case, once; with `change`, the case moves in the same update."""
+        update: dict[str, Any] = {"$push": {"reports": report, **_pushes(events)}}
+        if urls:
+            update["$addToSet"] = {"target_urls": {"$each": urls}}
+        if change:
+            update["$set"] = change
         result = await self.cases.update_one(
-            {"_id": case_id, "reports.report_id": {"$ne": report["report_id"]}},
-            {"$push": {"reports": report, "_outbox": {"$each": _outbox(events)}}},
-        )
+            {"_id": case_id, "reports.report_id": {"$ne": report["report_id"]}, **(guard or {})}, update)
         return result.modified_count == 1
 
     async def apply(self, case_id: str, guard: dict[str, Any], change: dict[str, Any], events: Outgoing) -> bool:
         """A guarded change with the events it produces, atomically."""
         change = dict(change)
         if events:
-            change["$push"] = {**change.get("$push", {}), "_outbox": {"$each": _outbox(events)}}
+            change["$push"] = {**change.get("$push", {}), **_pushes(events)}
         result = await self.cases.update_one({"_id": case_id, **guard}, change)
         return result.modified_count == 1
 
     async def open_cases(self) -> list[dict[str, Any]]:
-        cursor = self.cases.find({"status": {"$in": list(OPEN_STATUSES)}}, {"_outbox": 0})
+        cursor = self.cases.find({"status": {"$in": list(OPEN_STATUSES)}}, {"_outbox": 0, "history": 0})
         return [doc async for doc in cursor]
+
+    async def rechecks_due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
+        cursor = self.cases.find({"recheck.state": "pending", "recheck.at": {"$lte": now}},
+                                 {"_outbox": 0, "history": 0}).limit(limit)
+        return [doc async for doc in cursor]
+
+    async def list_cases(self, *, department: str | None, open_only: bool, overdue_at: datetime | None,
+                         limit: int) -> list[dict[str, Any]]:
+        query: dict[str, Any] = {}
+        if department:
+            query["department_code"] = department
+        if open_only or overdue_at:
+            query["status"] = {"$in": list(OPEN_STATUSES)}
+        if overdue_at:
+            query["deadline_at"] = {"$lte": overdue_at}
+        cursor = self.cases.find(query, {"_outbox": 0, "history": 0, "chase_done": 0, "feedback_events": 0})
+        return [doc async for doc in cursor.sort("deadline_at", ASCENDING).limit(limit)]
 
     async def record_digest(self, day: str, at: datetime, events: Outgoing) -> bool:
         """Stores the day's 09:00 digest with its events, once per day whatever the restarts."""

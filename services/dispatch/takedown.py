@@ -1,0 +1,83 @@
+"""The takedown callback to a platform (删除通知): what is signed and sent, what its answer
+means, and how a platform's later answer is verified.
+
+Pure. The scheme is the platforms' own webhook scheme, in the other direction:
+    X-Timestamp: unix seconds
+    X-Signature: hex(HMAC-SHA256(secret, f"{timestamp}.{raw body}"))
+The request id is the TakedownRequested event id: a platform that gets the same request
+twice (a retry, a redelivery after a restart) sees the same id and removes once.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from libs.common.events import TakedownRequested
+
+PlatformAction = Literal["accepted", "removed", "rejected"]
+
+
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
+    return {"X-Timestamp": str(timestamp), "X-Signature": sign(secret, timestamp, body),
+            "Content-Type": "application/json"}
+
+
+def verify(secret: str, *, timestamp: str | None, signature: str | None, body: bytes,
+           now: float, skew_s: int) -> str | None:
+    """None when authentic and fresh, else why not ("missing", "mismatch", "stale")."""
+    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 12:
+        return "missing"
+    if not hmac.compare_digest(sign(secret, timestamp, body), signature.lower()):
+        return "mismatch"  # checked before time, so a forged stale request reads as forged
+    if abs(now - int(timestamp)) > skew_s:
+        return "stale"
+    return None
+
+
+def request_body(event: TakedownRequested, *, feedback_url: str | None) -> bytes:
+    """What the platform receives: the case, the URLs, the deadline; no personal data."""
+    payload = {
+        "request_id": event.event_id, "case_id": event.case_id, "dispatch_no": event.dispatch_no,
+        "role": event.role, "category": event.category, "severity": event.severity,
+        "deadline_at": event.deadline_at.isoformat(), "summary": event.summary,
+        "target_urls": event.target_urls, "target_account": event.target_account,
+        "feedback_url": feedback_url,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class PlatformAnswer(BaseModel):
+    """A platform's answer, in its response or posted later to the feedback endpoint."""
+
+    model_config = ConfigDict(extra="ignore")
+    status: PlatformAction = "accepted"
+    result: str | None = None
+    handler_name: str | None = None
+
+
+class PlatformFeedback(PlatformAnswer):
+    """The body of POST /api/v1/platforms/{id}/feedback."""
+
+    case_id: str
+    dispatch_no: int | None = None
+
+
+def parse_answer(body: bytes) -> PlatformAnswer:
+    """A 2xx response: its status if it says one; an empty or unreadable body means received."""
+    try:
+        return PlatformAnswer.model_validate_json(body or b"{}")
+    except ValidationError:
+        return PlatformAnswer()
+
+
+def is_retryable(status_code: int) -> bool:
+    """Worth another try: the platform is overloaded or down, not refusing this request."""
+    return status_code in (408, 425, 429) or status_code >= 500
