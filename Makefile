@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test setup artifacts unit integration triage-replay dispatch-dryrun rumor-cluster eval bench clean-data
+.PHONY: run test setup artifacts prometheus unit integration triage-replay dispatch-dryrun rumor-cluster eval bench clean-data
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
@@ -16,10 +16,17 @@ $(UV):
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	@$(UV) sync --frozen --quiet && touch $@
 
-setup: .venv/.synced artifacts  ## install what is missing (Python deps, Kafka and database jars)
+setup: .venv/.synced artifacts prometheus  ## install what is missing (Python deps, Kafka and database jars, Prometheus)
 
 artifacts: .venv/.synced
 	@$(PY) -m deploy.local.infra fetch
+
+# Debian's prometheus package: the server for `make run` and promtool for the rule tests.
+# Its own service is never started; Procfile runs the binary on the project's config.
+prometheus:
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null || { \
+	  echo "installing prometheus (Debian package)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
 
 run: setup  ## start Kafka, the database and all services; feed the demo; Ctrl-C stops all
 	@$(PY) -m deploy.local.localenv

@@ -79,6 +79,8 @@ async def main() -> None:
     say("\nLook at:")
     for name in SERVICES:
         say(f"  {name:<9} http://127.0.0.1:{PORTS[name]}/docs   metrics: http://127.0.0.1:{PORTS[name]}/metrics")
+    say(f"  prometheus http://127.0.0.1:{PORTS['prometheus']}/alerts   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
+    say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv")
     say("Cases arriving at departments (Ctrl-C stops everything):")
     await watch_departments()
 

@@ -9,9 +9,12 @@ import os
 import secrets
 from pathlib import Path
 
+from deploy.prometheus import config as prometheus_config
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
-PORTS = {"kafka": 19092, "kafka_controller": 19093, "mongo": 27027, "intake": 8001, "triage": 8002, "dispatch": 8003, "rumor": 8004}
+PORTS = {"kafka": 19092, "kafka_controller": 19093, "mongo": 27027, "intake": 8001, "triage": 8002, "dispatch": 8003, "rumor": 8004,
+         "prometheus": 9090}
 
 
 def local_secret(data: Path = DATA) -> str:
@@ -40,6 +43,8 @@ def main() -> None:
     lines = [f"{k}={v}" for k, v in env.items()]
     (DATA / "local.env").write_text("\n".join(lines) + "\n")
     os.chmod(DATA / "local.env", 0o600)
+    # Prometheus' config and data live under .data/prometheus, scraping the ports above.
+    prometheus_config.write(DATA / "prometheus", {s: f"127.0.0.1:{PORTS[s]}" for s in prometheus_config.SERVICES})
 
 
 if __name__ == "__main__":

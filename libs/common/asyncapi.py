@@ -49,6 +49,8 @@ TOPIC_DOCS: tuple[TopicDoc, ...] = (
              ("dispatch",), ("operators",)),
     TopicDoc(topics.CASES_TRANSFERRED, events.CaseTransferred, "移交: a case outside the city, handed to that city's report center.",
              ("dispatch",), ("other_city_centers",)),
+    TopicDoc(topics.CASES_TAKEDOWN, events.TakedownRequested, "Takedown: a case's content sent to the platform hosting it for removal (signed HTTP callback).",
+             ("dispatch",), ("platforms",)),
     TopicDoc(topics.RUMORS_EVENTS, events.RumorEvent, "The rumor loop: claim created, 谣言预警 alert, rebuttal published, delivered, failed.",
              ("rumor",), ("operators",)),
     TopicDoc(f"{topics.DISPATCH_PREFIX}{{department_code}}", events.CaseDispatched,
@@ -62,7 +64,7 @@ TOPIC_DOCS: tuple[TopicDoc, ...] = (
              ("intake", "triage", "dispatch", "rumor"), ("operators",), {"topic": "The design name of the topic the message came from."}),
 )
 # Named in topics.py with no event model yet: listed so the test notices when one appears.
-RESERVED = {topics.CASES_TAKEDOWN: "takedown requests to platforms: not produced yet"}
+RESERVED: dict[str, str] = {}
 
 
 def _ident(text: str) -> str:
@@ -115,8 +117,8 @@ def asyncapi_document() -> dict[str, Any]:
             "title": "网络举报 report center: Kafka topics", "version": VERSION,
             "description": ("Every topic carries one event family, JSON-encoded, keyed by case id (report id before a "
                             "case exists), with `schema_version` and an `event_id` for idempotency. Delivery is "
-                            "at-least-once: consumers skip repeated event ids. "
-                            f"Named but not yet produced: {', '.join(f'{t} ({why})' for t, why in RESERVED.items())}."),
+                            "at-least-once: consumers skip repeated event ids."
+                            + "".join(f" Named but not produced yet: {t} ({why})." for t, why in RESERVED.items())),
         },
         "defaultContentType": "application/json",
         "servers": {"production": {"host": "kafka:9092", "protocol": "kafka",
