@@ -1,0 +1,61 @@
+"""The Grafana dashboards: the checked-in JSON is what deploy/grafana/build.py makes, every
+panel uses the provisioned data source, and every PromQL query parses (promtool). That
+each one also returns data is proven against a real Prometheus in
+tests/e2e/test_ops_observability.py."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from deploy.grafana.build import OUT, render
+from deploy.grafana.panels import DATASOURCE, expressions
+
+GRAFANA = Path(__file__).resolve().parents[3] / "deploy" / "grafana"
+
+
+def boards() -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(OUT.glob("*.json"))}
+
+
+def test_checked_in_dashboards_are_what_the_code_builds() -> None:
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in OUT.glob("*.json")}
+    assert on_disk == render(), "run: python -m deploy.grafana.build"
+
+
+def test_the_four_dashboards_an_operator_needs_exist() -> None:
+    uids = {b["uid"] for b in boards().values()}
+    assert uids == {"netreport-overview", "netreport-departments", "netreport-rumor", "netreport-pipeline"}
+
+
+def test_every_panel_uses_the_provisioned_datasource_and_fits_the_grid() -> None:
+    provisioned = yaml.safe_load((GRAFANA / "provisioning" / "datasources" / "netreport.yaml").read_text(encoding="utf-8"))
+    uid = provisioned["datasources"][0]["uid"]
+    assert uid == DATASOURCE["uid"]
+    for board in boards().values():
+        ids = [p["id"] for p in board["panels"]]
+        assert len(ids) == len(set(ids))
+        for panel in board["panels"]:
+            assert panel["datasource"]["uid"] == uid and all(t["datasource"]["uid"] == uid for t in panel["targets"])
+            assert panel["gridPos"]["x"] + panel["gridPos"]["w"] <= 24 and panel["targets"]
+
+
+def test_dashboard_provider_points_at_a_folder() -> None:
+    provider = yaml.safe_load((GRAFANA / "provisioning" / "dashboards" / "netreport.yaml").read_text(encoding="utf-8"))
+    assert provider["providers"][0]["type"] == "file" and provider["providers"][0]["options"]["path"]
+
+
+def test_every_panel_query_parses_as_promql(tmp_path: Path) -> None:
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.fail("promtool is not on PATH: run `make setup` (it installs Debian's prometheus package)")
+    rules = [{"record": f"panel:query_{i}", "expr": expr}
+             for i, (_, expr) in enumerate(e for b in boards().values() for e in expressions(b))]
+    path = tmp_path / "panels.yml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": "panels", "rules": rules}]}, allow_unicode=True))
+    result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
