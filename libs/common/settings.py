@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     secret_key: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_SECRET_KEY"))
 
     create_topics: bool = Field(True, validation_alias=_env("KAFKA_CREATE_TOPICS"))
+    # 1 for the local single node; 3 on a production cluster (with min.insync.replicas=2).
+    kafka_replication_factor: int = Field(1, validation_alias=_env("KAFKA_REPLICATION_FACTOR"))
 
     service_name: str = "service"
     http_host: str = "127.0.0.1"
