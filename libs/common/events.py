@@ -308,6 +308,10 @@ class MediaDelivery(Event):
     authority: str
     evidence_links: list[str] = Field(default_factory=list)
     url: str | None = None  # canonical page on the center's website
+    # What the article rules on, so a channel can label it (谣言/属实/无法证实) without a lookup.
+    verdict: Literal["false", "true", "unverifiable"] | None = None
+    claim_reviewed: str | None = None  # the claim in one public sentence (never a reporter's words)
+    published_at: datetime | None = None  # first publication of this rebuttal (version 1)
 
     @property
     def key(self) -> str:

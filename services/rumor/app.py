@@ -1,37 +1,110 @@
 """Rumor: the FastStream/FastAPI app, wiring only. Run: uvicorn services.rumor.app:create_app --factory"""
 from __future__ import annotations
 
+import asyncio
+import os
+from collections.abc import Mapping
+
+import httpx
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReportTriaged
-from libs.common.outbox import OutboxRelay
+from libs.common.logs import get_logger
 from libs.common.service import Runtime, build_app
-from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS
+from libs.common.topics import (
+    DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic,
+)
+from services.rumor import metrics
+from services.rumor.adapters import ChannelAdapter, build_adapters
+from services.rumor.auth import install_error_handlers
+from services.rumor.delivery import DeliveryWorker
+from services.rumor.editorial import Editorial
 from services.rumor.handlers import RumorDesk
+from services.rumor.matrix import Endpoint, MediaMatrix, load_endpoints_file, load_matrix, resolve_endpoint
+from services.rumor.media_consumer import MediaConsumer
+from services.rumor.media_store import MediaStore
+from services.rumor.operator_routes import OperatorContext, operator_router
 from services.rumor.params import load_params
+from services.rumor.relay import BatchOutboxRelay
 from services.rumor.settings import RumorSettings
 from services.rumor.store import RumorStore
+from services.rumor.website_routes import Site, website_router
+
+log = get_logger(__name__)
+# A channel receives a few rebuttals a day: one partition keeps each channel's versions in
+# order (publish, correct, withdraw) and is the unit the delivery lanes run on.
+MEDIA_PARTITIONS = 1
+DESCRIPTION = ("谣言线索聚类与预警；核实查证、辟谣稿件与一键发布到媒体矩阵（网站、小程序、公众号、微博、头条、"
+               "辟谣联盟成员单位），各渠道独立投递、重试与死信；举报人答复；网站 Atom 订阅与 ClaimReview 文章页。")
 
 
-def create_app(settings: RumorSettings | None = None, clock: Clock | None = None) -> FastAPI:
+def channel_endpoints(settings: RumorSettings, matrix: MediaMatrix, environ: Mapping[str, str]) -> dict[str, Endpoint]:
+    master = settings.secret_key.get_secret_value() if settings.channel_dev_secrets and settings.secret_key else None
+    endpoints = load_endpoints_file(settings.channel_endpoints_file)
+    return {c.code: resolve_endpoint(c, environ, endpoints=endpoints, url_template=settings.channel_url_template,
+                                     dev_master=master) for c in matrix.channels}
+
+
+def create_app(settings: RumorSettings | None = None, clock: Clock | None = None, *,
+               environ: Mapping[str, str] | None = None,
+               adapters: Mapping[str, ChannelAdapter] | None = None) -> FastAPI:
+    """`environ` (channel endpoints and secrets) and `adapters` are for tests; both default to the real ones."""
     settings = settings or RumorSettings()
+    clock = clock or SystemClock()
     runtime = Runtime.create(settings)
-    store = RumorStore(runtime.db)
-    relay = OutboxRelay(runtime.bus, [store.claims], settings.service_name)
-    desk = RumorDesk(store, relay, load_params(settings.params_file), clock or SystemClock())
+    store, media = RumorStore(runtime.db), MediaStore(runtime.db)
+    relay = BatchOutboxRelay(runtime.bus, [store.claims, media.deliveries], settings.service_name, interval_s=0.5)
+    matrix = load_matrix(settings.channels_file)
+    endpoints = channel_endpoints(settings, matrix, os.environ if environ is None else environ)
+    desk = RumorDesk(store, relay, load_params(settings.params_file), clock)
+    editorial = Editorial(store, media, matrix, settings.public_base_url, clock, relay.poke)
+    http = httpx.AsyncClient(timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False,
+                             limits=httpx.Limits(max_connections=settings.delivery_concurrency))
+    worker = DeliveryWorker(media, store, adapters or build_adapters(matrix, endpoints, client=http, store=media, clock=clock),
+                            settings.retry_policy(), clock, relay.poke)
+    media_topics = [media_topic(code) for code in matrix.codes]
+    deliveries = MediaConsumer(settings, runtime.bus, runtime.inbox, topics=media_topics,
+                               group=f"{settings.topic_prefix}rumor-media", handle=worker.on_delivery)
 
-    runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor",
-                      model=ReportTriaged, handle=desk.on_triaged)
+    runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor", model=ReportTriaged, handle=desk.on_triaged)
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()
+        await media.create_indexes()
+        rt.spawn(_gauges(store, settings.gauges_interval_s), "rumor-gauges")
+        rt.spawn(_close_at_shutdown(http), "http-client")
 
     async def after_kafka(rt: Runtime) -> None:
         rt.spawn(relay.run(), "outbox-relay")
+        if settings.delivery_enabled:
+            rt.spawn(deliveries.run(), "media-deliveries")
 
     topics = {t: DEFAULT_PARTITIONS for t in (REPORTS_TRIAGED, RUMORS_EVENTS, REPORTS_REPLIES)}
-    app = build_app(runtime, title="辟谣 Rumor", description="谣言线索聚类、预警与辟谣稿件全网发布。",
-                    topics=topics, on_start=on_start, after_kafka=after_kafka)
-    app.state.desk = desk
+    topics |= {t: MEDIA_PARTITIONS for t in media_topics} | {dlq_topic(t): 1 for t in media_topics}
+    app = build_app(runtime, title="辟谣 Rumor", description=DESCRIPTION, topics=topics,
+                    on_start=on_start, after_kafka=after_kafka)
+    install_error_handlers(app)
+    app.include_router(operator_router(OperatorContext(settings, editorial, matrix, endpoints)))
+    app.include_router(website_router(Site(settings.site_name or matrix.site_name, settings.public_base_url, media, clock)))
+    app.state.runtime, app.state.desk, app.state.editorial = runtime, desk, editorial
+    app.state.deliveries, app.state.matrix, app.state.relay = deliveries, matrix, relay
     return app
+
+
+async def _gauges(store: RumorStore, interval_s: float) -> None:
+    """Gauges that mirror the database are refreshed from it, so every instance reports the truth."""
+    while True:
+        try:
+            metrics.CLAIMS_OPEN.set(await store.count_open())
+        except Exception as exc:  # the database is down: readiness reports it; try again later
+            log.warning("gauges_failed", error=repr(exc))
+        await asyncio.sleep(interval_s)
+
+
+async def _close_at_shutdown(client: httpx.AsyncClient) -> None:
+    """The lifespan cancels every spawned task at shutdown: this one closes the channels' client then."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await client.aclose()

@@ -1,20 +1,23 @@
-"""Rumor's consumer: triaged rumor reports become claims (谣言线索聚类), and a claim that
-gathers reports fast raises an alert (谣言预警)."""
+"""Rumor's consumer: triaged rumor reports become claims (谣言线索聚类), a claim that gathers
+reports fast raises an alert (谣言预警), and a report that joins a claim whose rebuttal is
+already out gets the rebuttal at once (辟谣答复)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
+
 from libs.common.clock import Clock
-from libs.common.events import ReportTriaged, RumorEvent, derive_event_id
+from libs.common.events import Event, ReportTriaged, RumorEvent, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
-from libs.common.topics import RUMORS_EVENTS
-from services.rumor import metrics
+from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS
+from services.rumor import fanout, metrics
 from services.rumor.alerts import should_alert
 from services.rumor.claims import absorb, assign, candidate_keys, mark_alerted, new_claim
 from services.rumor.params import RumorParams
 from services.rumor.reports import RumorReport
-from services.rumor.store import RumorStore
+from services.rumor.store import ClaimConflict, RumorStore, StoredClaim
 
 log = get_logger(__name__)
 
@@ -31,36 +34,54 @@ class RumorDesk:
             return
         report = RumorReport.from_content(triaged.report)
         bind_case(case_id=triaged.case.case_id, report_id=report.id)
+        # Another instance (or an operator) changing the claim between our read and write is
+        # normal under load: place the report again on the fresh state, a few times, quickly.
+        async for attempt in AsyncRetrying(stop=stop_after_attempt(10), wait=wait_random(0.01, 0.2),
+                                           retry=retry_if_exception_type(ClaimConflict), reraise=True):
+            with attempt:
+                await self._place(triaged, report)
+        self.relay.poke()
+
+    async def _place(self, triaged: ReportTriaged, report: RumorReport) -> None:
         if await self.store.claim_of_report(report.id):
             return  # redelivered: already clustered
         now = self.clock.now()
         candidates = await self.store.candidates(candidate_keys(report, self.params), now, self.params.claims.ttl_days)
-        assignment = assign(report, candidates, self.params)
+        assignment = assign(report, [c.profile for c in candidates], self.params)
         if assignment.is_new:
             await self._open_claim(triaged, report)
         else:
-            current = next(c for c in candidates if c.claim_id == assignment.claim_id)
+            current = next(c for c in candidates if c.profile.claim_id == assignment.claim_id)
             await self._join_claim(triaged, report, current)
-        self.relay.poke()
 
     async def _open_claim(self, triaged: ReportTriaged, report: RumorReport) -> None:
         profile = new_claim(report, self.params)
         event = RumorEvent(event_id=derive_event_id(triaged.event_id, "claim_created"), claim_id=profile.claim_id,
                            kind="claim_created", detail=report.text[:200], data={"case_id": triaged.case.case_id})
-        await self.store.insert(profile, [(event, RUMORS_EVENTS)])
-        metrics.RUMOR_REPORTS.labels(outcome="new_claim").inc()
-        log.info("claim_created", claim_id=profile.claim_id)
+        if await self.store.insert(profile, [(event, RUMORS_EVENTS)]):
+            metrics.RUMOR_REPORTS.labels(outcome="new_claim").inc()
+            log.info("claim_created", claim_id=profile.claim_id)
 
-    async def _join_claim(self, triaged: ReportTriaged, report: RumorReport, current) -> None:  # type: ignore[no-untyped-def]
-        profile = absorb(current, report, self.params)
-        events = []
+    async def _join_claim(self, triaged: ReportTriaged, report: RumorReport, current: StoredClaim) -> None:
+        profile = absorb(current.profile, report, self.params)
+        events: list[tuple[Event, str]] = []
         now = self.clock.now()
-        if should_alert(profile.recent_times, now, self.params.alert, last_alerted_at=profile.alerted_at):
+        alert = should_alert(profile.recent_times, now, self.params.alert, last_alerted_at=profile.alerted_at)
+        if alert:
             profile = mark_alerted(profile, now)
             events.append((RumorEvent(event_id=derive_event_id(triaged.event_id, "alert"), claim_id=profile.claim_id,
                                       kind="alert", detail=f"{profile.report_count} reports",
                                       data={"report_count": profile.report_count}), RUMORS_EVENTS))
-            metrics.RUMOR_ALERTS.inc()
-            log.warning("rumor_alert", claim_id=profile.claim_id, reports=profile.report_count)
-        await self.store.replace(current.version, profile, events)  # ClaimConflict: the consumer retries
+        # The claim's rebuttal is out: this reporter is told now, in the same write that adds
+        # the report, so the publication and this join cannot miss each other (store.py).
+        reply = current.desk.status == "published" and current.desk.publication is not None
+        if reply:
+            events.append((fanout.reporter_reply(current.desk, report.id), REPORTS_REPLIES))
+        await self.store.replace(current.version, profile, events)
         metrics.RUMOR_REPORTS.labels(outcome="joined_claim").inc()
+        if alert:
+            metrics.RUMOR_ALERTS.inc()
+            metrics.CLAIM_SIZE_AT_ALERT.observe(profile.report_count)
+            log.warning("rumor_alert", claim_id=profile.claim_id, reports=profile.report_count)
+        if reply:
+            metrics.REPLIES.labels(kind="rebuttal").inc()

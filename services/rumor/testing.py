@@ -1,0 +1,171 @@
+"""Test doubles and helpers for rumor's tests and bench (never imported by the service).
+
+`running(app)` runs the app's lifespan and gives an httpx client talking to it in-process;
+`ChannelReceiver` is a real local HTTP server standing in for the external channels of
+the media matrix: it checks signatures, dedupes on the idempotency key like a well-behaved
+channel, and answers from a per-channel script (fail N times, always fail, ...).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import uvicorn
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from libs.common.events import Event
+from services.rumor import signing
+from services.rumor.settings import RumorSettings
+
+SECRET_KEY = "rumor-test-secret-key-0123456789"
+OPERATOR_TOKEN = "operator-test-token-0123456789"
+
+
+def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **fields: Any) -> RumorSettings:
+    values: dict[str, Any] = dict(
+        KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri, TOPIC_PREFIX=topic_prefix,
+        MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING",
+        operator_token=OPERATOR_TOKEN, channel_dev_secrets=True, public_base_url="http://rumor.test",
+        delivery_backoff_s=0.05, delivery_backoff_max_s=0.2, delivery_attempts=4)
+    return RumorSettings(**(values | fields))  # type: ignore[arg-type]
+
+
+def operator_headers(token: str = OPERATOR_TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def running(app: FastAPI, *, kafka: bool = True, timeout: float = 60) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its lifespan running; waits for Kafka and the delivery group unless `kafka=False`."""
+    async with app.router.lifespan_context(app):
+        if kafka:
+            await wait_for(app.state.runtime.kafka_ready.is_set, timeout=timeout)
+            await asyncio.wait_for(app.state.deliveries.assigned.wait(), timeout)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://rumor.test") as client:
+            yield client
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(interval)
+
+
+async def publish(bootstrap: str, topic: str, *events: Event) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        for event in events:
+            await producer.send_and_wait(topic, event.model_dump_json().encode(), key=event.key.encode())
+    finally:
+        await producer.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, *, until: Callable[[list[dict[str, Any]]], bool],
+                     timeout: float = 60.0, settle_s: float = 0.0) -> list[dict[str, Any]]:
+    """Every message on `topic` from the start, until `until(messages)`, then `settle_s` more."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                                metadata_max_age_ms=1000)
+    await consumer.start()
+    out: list[dict[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    settle_until: float | None = None
+    try:
+        while True:
+            batch = await consumer.getmany(timeout_ms=200)
+            out.extend(json.loads(r.value) for records in batch.values() for r in records)
+            now = time.monotonic()
+            if settle_until is None and until(out):
+                settle_until = now + settle_s
+            if settle_until is not None and now >= settle_until:
+                return out
+            if now > deadline:
+                raise TimeoutError(f"{topic}: condition not met, {len(out)} messages read")
+    finally:
+        await consumer.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ChannelReceiver:
+    """The external channels, on 127.0.0.1: POST /channels/{code}.
+
+    `script[code]`: statuses to answer in turn (then 200); `down`: channels that always
+    answer 503. `accepted[code]`: deliveries taken (once per idempotency key);
+    `resent_after_ack[code]`: POSTs of a key the channel had already acknowledged.
+    """
+
+    def __init__(self, secret_of: Callable[[str], str], *, script: Mapping[str, list[int]] | None = None,
+                 down: set[str] | None = None) -> None:
+        self.secret_of = secret_of
+        self.script = {k: list(v) for k, v in (script or {}).items()}
+        self.down = set(down or ())
+        self.accepted: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.attempts: dict[str, int] = defaultdict(int)
+        self.resent_after_ack: dict[str, int] = defaultdict(int)
+        self.bad_signatures = 0
+        self.arrived_at: dict[str, float] = {}  # code -> monotonic time of the first acceptance
+        self._acked: dict[str, set[str]] = defaultdict(set)
+        self.port = free_port()
+        self.app = FastAPI()
+        self.app.post("/channels/{code}")(self._receive)
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def url_template(self) -> str:
+        return f"http://127.0.0.1:{self.port}/channels/{{code}}"
+
+    async def _receive(self, code: str, request: Request) -> JSONResponse:
+        body = await request.body()
+        ok = signing.verify(self.secret_of(code), timestamp=request.headers.get("x-timestamp"),
+                            signature=request.headers.get("x-signature"), body=body, now=time.time())
+        if not ok:
+            self.bad_signatures += 1
+            return JSONResponse({"error": "bad signature"}, status_code=401)
+        self.attempts[code] += 1
+        status = 503 if code in self.down else (self.script[code].pop(0) if self.script.get(code) else 200)
+        if status >= 300:
+            return JSONResponse({"error": "unavailable"}, status_code=status)
+        key = request.headers["idempotency-key"]
+        if key in self._acked[code]:
+            self.resent_after_ack[code] += 1
+            return JSONResponse({"duplicate": True})
+        self._acked[code].add(key)
+        self.accepted[code].append(json.loads(body))
+        self.arrived_at.setdefault(code, time.monotonic())
+        return JSONResponse({"id": f"{code}-{len(self.accepted[code])}"})
+
+    async def __aenter__(self) -> ChannelReceiver:
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False,
+                                lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve())
+        await wait_for(lambda: self._server is not None and self._server.started, timeout=10, interval=0.02)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None and self._task is not None
+        self._server.should_exit = True
+        await self._task
