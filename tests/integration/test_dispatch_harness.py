@@ -38,7 +38,7 @@ def feedback(case_id: str, department: str, action: str, result: str | None = No
 
 
 class TopicReader:
-    """Everything on some topics from the beginning, read by a plain aiokafka consumer."""
+    """Everything on some topics from the beginning, read by a plain aiokafka consumer, once per event id."""
 
     def __init__(self, bootstrap: str, topics: list[str]) -> None:
         self.consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None,
@@ -52,8 +52,15 @@ class TopicReader:
         self._task = asyncio.create_task(self._pump())
 
     async def _pump(self) -> None:
+        seen: set[tuple[str, str]] = set()
         async for record in self.consumer:
-            self.records.append((record.topic, json.loads(record.value)))
+            value = json.loads(record.value)
+            # At-least-once: the relay may publish an event twice (two relays, a crash); every
+            # consumer skips repeats by event_id, and so does this reader.
+            if (record.topic, value.get("event_id", "")) in seen:
+                continue
+            seen.add((record.topic, value.get("event_id", "")))
+            self.records.append((record.topic, value))
             self._arrived.set()
 
     async def stop(self) -> None:
