@@ -77,20 +77,27 @@ def departments() -> dict[str, Any]:
 
 
 def rumor() -> dict[str, Any]:
-    deliveries = "netreport_media_deliveries_total"
+    deliveries = "netreport_rebuttal_deliveries_total"
     return dashboard("netreport-rumor", "谣言与媒体矩阵 Rumor & media matrix",
                      "Rumor claims and alerts (谣言预警), and rebuttal fan-out to every media-matrix channel.", [
-        stat("待核实 Claims open", "sum(netreport_rumor_claims_open)", width=6),
+        stat("待核实 Claims open", "sum(netreport_claims_open)", width=6),
         stat("谣言预警 Alerts (24h)", "sum(increase(netreport_rumor_alerts_total[24h]))", red_above=1, width=6),
-        stat("投递失败 Failed deliveries (24h)", f'sum(increase({deliveries}{{outcome="failed"}}[24h])) or vector(0)', red_above=1, width=6),
-        stat("辟谣投递 Deliveries (24h)", f"sum(increase({deliveries}[24h])) or vector(0)", width=6),
+        stat("投递失败 Deliveries to DLQ (24h)", "sum(increase(netreport_rebuttal_delivery_dead_letters_total[24h])) or vector(0)",
+             red_above=1, width=6, description="Refused by the channel or out of retries: in media.<channel>.dlq"),
+        stat("辟谣投递 Delivered (24h)", f'sum(increase({deliveries}{{outcome="delivered"}}[24h])) or vector(0)', width=6),
         series("谣言线索 Rumor reports by outcome", Q("sum by (outcome) (increase(netreport_rumor_reports_total[1h]))", "{{outcome}}")),
         series("预警 Alerts per hour", Q("sum(increase(netreport_rumor_alerts_total[1h]))", "alerts")),
         series("渠道投递 Deliveries per channel (1h)",
                Q(f"sum by (channel, outcome) (increase({deliveries}[1h])) or vector(0)", "{{channel}} {{outcome}}"), width=16),
-        bars("渠道失败率 Failure share per channel (1h)",
-             f'sum by (channel) (increase({deliveries}{{outcome="failed"}}[1h])) / sum by (channel) (increase({deliveries}[1h]))'
-             " or vector(0)", "{{channel}}", unit="percentunit"),
+        bars("渠道失败率 Failed attempts per channel (1h)",
+             f'sum by (channel) (increase({deliveries}{{outcome=~"attempt_failed|failed"}}[1h]))'
+             f" / sum by (channel) (increase({deliveries}[1h])) or vector(0)", "{{channel}}", unit="percentunit"),
+        series("全网发布时长 Publish to every channel acknowledged",
+               Q("histogram_quantile(0.95, sum by (le, action) (rate(netreport_rebuttal_fanout_seconds_bucket[1h]))) or vector(0)",
+                 "p95 {{action}}"), unit="s", width=12),
+        series("死信 Deliveries to DLQ by channel",
+               Q("sum by (channel, failure) (increase(netreport_rebuttal_delivery_dead_letters_total[1h])) or vector(0)",
+                 "{{channel}} {{failure}}"), width=12),
     ], tags=["rumor"])
 
 
