@@ -78,7 +78,13 @@ class Editorial:
         sent: list[MediaDelivery] = []
 
         async def decide(fresh: StoredClaim, now: datetime) -> Decision:
-            sent[:] = [fanout.delivery(fresh.desk, channel, republish_no=number)]
+            pub = fresh.desk.publication
+            assert pub is not None
+            outcomes = await self._outcomes(fresh)
+            action = fanout.republish_action(pub, outcomes.get(channel))
+            if action is None:
+                raise Refused("withdrawn", "辟谣信息已撤回，且该渠道从未刊登，无需补发")
+            sent[:] = [fanout.delivery(fresh.desk, channel, republish_no=number, action=action)]
             return fresh.desk, [(sent[0], media_topic(channel))], {}
         await self._change(claim_id, "republish", decide)
         return sent[0]
@@ -122,7 +128,11 @@ class Editorial:
 
     async def _revision_targets(self, claim: StoredClaim) -> tuple[str, ...]:
         pub = claim.desk.publication
+        return fanout.revision_targets(pub.channels, await self._outcomes(claim)) if pub else ()
+
+    async def _outcomes(self, claim: StoredClaim) -> dict[str, str]:
+        pub = claim.desk.publication
         if pub is None:
-            return ()
+            return {}
         rows = await self.media.of_claim(claim.desk.claim_id, pub.rebuttal_id)
-        return fanout.revision_targets(pub.channels, fanout.channel_outcomes((r["channel"], r["status"]) for r in rows))
+        return fanout.channel_outcomes((r["channel"], r["status"]) for r in rows)

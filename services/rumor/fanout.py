@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from libs.common.events import Event, MediaDelivery, ReporterReply, RumorEvent, derive_event_id
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS, media_topic
-from services.rumor.rebuttals import VERDICT_ZH, Desk, Publication
+from services.rumor.rebuttals import VERDICT_ZH, Action, Desk, Publication
 
 Staged = list[tuple[Event, str]]
 _RUMOR_KIND = {"publish": "published", "correct": "corrected", "withdraw": "withdrawn"}
@@ -26,13 +26,14 @@ def delivery_id(publication: Publication, channel: str, *, republish_no: int = 0
     return derive_event_id(_version_key(publication), purpose)
 
 
-def delivery(desk: Desk, channel: str, *, republish_no: int = 0) -> MediaDelivery:
-    """The current version of the claim's rebuttal, for one channel."""
+def delivery(desk: Desk, channel: str, *, republish_no: int = 0, action: Action | None = None) -> MediaDelivery:
+    """The current version of the claim's rebuttal, for one channel (`action` overrides the
+    version's own, e.g. `publish` for a channel that never showed an earlier version)."""
     pub = _publication(desk)
     return MediaDelivery(
         event_id=delivery_id(pub, channel, republish_no=republish_no), occurred_at=pub.updated_at,
         channel=channel, claim_id=desk.claim_id, rebuttal_id=pub.rebuttal_id, version=pub.version,
-        action=pub.action, title=pub.content.title, body=pub.content.body, authority=pub.content.authority,
+        action=action or pub.action, title=pub.content.title, body=pub.content.body, authority=pub.content.authority,
         evidence_links=list(pub.content.evidence_links), url=pub.url, verdict=pub.verdict,
         claim_reviewed=pub.content.claim_reviewed, published_at=pub.published_at)
 
@@ -74,6 +75,16 @@ def plan(desk: Desk, report_ids: Iterable[str]) -> Staged:
     staged += [(delivery(desk, code), media_topic(code)) for code in pub.channels]
     staged += [(reporter_reply(desk, rid), REPORTS_REPLIES) for rid in dict.fromkeys(report_ids)]
     return staged
+
+
+def republish_action(publication: Publication, outcome: str | None) -> Action | None:
+    """What a re-publish to one channel sends, given whether it ever showed the rebuttal:
+    a channel that never did gets the current version as a first publication; a withdrawn
+    rebuttal goes only to channels that still show an earlier version (None: nothing to do)."""
+    shown = outcome == "delivered"
+    if publication.state == "withdrawn":
+        return "withdraw" if shown else None
+    return publication.action if shown else "publish"
 
 
 def revision_targets(planned: Sequence[str], outcomes: Mapping[str, str]) -> tuple[str, ...]:

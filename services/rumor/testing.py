@@ -11,6 +11,7 @@ import asyncio
 import json
 import socket
 import time
+from datetime import UTC, datetime
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -22,12 +23,34 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from libs.common.events import Event
+from libs.common.events import CaseRef, Event, ReportContent, ReportTriaged, TriageDecision
 from services.rumor import signing
 from services.rumor.settings import RumorSettings
 
 SECRET_KEY = "rumor-test-secret-key-0123456789"
 OPERATOR_TOKEN = "operator-test-token-0123456789"
+
+# One claim told three ways, and its rebuttal: what the integration tests, e2e and bench use.
+BRIDGE_TEXTS = [
+    "网传邕江大桥桥墩出现大裂缝马上要垮塌了，大家这几天千万不要走邕江大桥",
+    "朋友圈都在转邕江大桥桥墩开裂要垮塌，让大家不要从邕江大桥过，是真的吗",
+    "邕江大桥桥墩裂缝很大随时垮塌的消息到处在传，说不要走邕江大桥",
+]
+BRIDGE_REBUTTAL = {
+    "title": "“邕江大桥桥墩开裂即将垮塌”系谣言",
+    "body": "近日，网传邕江大桥桥墩开裂即将垮塌。\n经市住房和城乡建设局会同桥梁管养单位现场检测，桥梁结构安全，通行正常。",
+    "authority": "南宁市住房和城乡建设局",
+    "claim_reviewed": "邕江大桥桥墩开裂即将垮塌",
+    "evidence_links": ["https://www.nanning.gov.cn/example/bridge-inspection"],
+}
+
+
+def triaged(n: int, text: str) -> ReportTriaged:
+    """A rumor report as triage publishes it: report `rep-<n>`, case `case-<n>`."""
+    content = ReportContent(report_id=f"rep-{n}", tracking_no=f"NN-{n}", channel="web", text=text,
+                            location="南宁市青秀区", submitted_at=datetime.now(UTC))
+    return ReportTriaged(report=content, decision=TriageDecision(category="rumor", severity="general"),
+                         case=CaseRef(case_id=f"case-{n}"))
 
 
 def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **fields: Any) -> RumorSettings:

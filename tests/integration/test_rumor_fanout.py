@@ -6,40 +6,19 @@ before and after publication, is told with the link."""
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
 
 import extruct
 import feedparser
 
-from libs.common.events import CaseRef, MediaDelivery, ReportContent, ReportTriaged, TriageDecision
+from libs.common.events import MediaDelivery
 from libs.common.topics import REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic
 from services.rumor import metrics
 from services.rumor.app import create_app
 from services.rumor.matrix import dev_secret
 from services.rumor.testing import (
-    SECRET_KEY, ChannelReceiver, operator_headers, publish, read_topic, running, settings_for, wait_for,
+    BRIDGE_REBUTTAL as REBUTTAL, BRIDGE_TEXTS as TEXTS, SECRET_KEY, ChannelReceiver, operator_headers, publish, read_topic,
+    running, settings_for, triaged, wait_for,
 )
-
-TEXTS = [
-    "网传邕江大桥桥墩出现大裂缝马上要垮塌了，大家这几天千万不要走邕江大桥",
-    "朋友圈都在转邕江大桥桥墩开裂要垮塌，让大家不要从邕江大桥过，是真的吗",
-    "邕江大桥桥墩裂缝很大随时垮塌的消息到处在传，说不要走邕江大桥",
-]
-REBUTTAL = {
-    "title": "“邕江大桥桥墩开裂即将垮塌”系谣言",
-    "body": "近日，网传邕江大桥桥墩开裂即将垮塌。\n经市住房和城乡建设局会同桥梁管养单位现场检测，桥梁结构安全，通行正常。",
-    "authority": "南宁市住房和城乡建设局",
-    "claim_reviewed": "邕江大桥桥墩开裂即将垮塌",
-    "evidence_links": ["https://www.nanning.gov.cn/example/bridge-inspection"],
-}
-
-
-def triaged(n: int, text: str) -> ReportTriaged:
-    content = ReportContent(report_id=f"rep-{n}", tracking_no=f"NN-{n}", channel="web", text=text,
-                            location="南宁市青秀区", submitted_at=datetime.now(UTC))
-    return ReportTriaged(report=content, decision=TriageDecision(category="rumor", severity="general"),
-                         case=CaseRef(case_id=f"case-{n}"))
-
 
 def _hist_count(action: str) -> float:
     for sample in metrics.FANOUT_SECONDS.collect()[0].samples:
