@@ -34,7 +34,7 @@ def case_detail(case: dict[str, Any], now: datetime) -> dict[str, Any]:
     out = {k: v for k, v in case.items() if k not in INTERNAL}
     out = case_summary(case, now) | {k: v for k, v in out.items() if k not in ("_id",)}
     out["reports"] = _reports(case)
-    out["history"] = sorted(case.get("history", []), key=lambda e: e["at"])
+    out["history"] = case.get("history", [])  # in the order the changes were applied
     return out
 
 
