@@ -66,14 +66,15 @@ def answers_for(case: dict[str, Any], config: ClientConfig, now: datetime) -> li
 
 async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
                        printer: Callable[[dict[str, Any]], None] = lambda line: None) -> list[dict[str, Any]]:
-    """Consume the department topic and answer; return after `stop_after` cases (None: forever)."""
+    """Consume the department topic and answer; return the cases answered, after `stop_after`
+    of them (None: run until cancelled)."""
     consumer = AIOKafkaConsumer(config.topic(f"dispatch.{config.department}"), bootstrap_servers=config.bootstrap,
                                 group_id=config.group or f"{config.department}-client", enable_auto_commit=False,
                                 auto_offset_reset="earliest")
     producer = AIOKafkaProducer(bootstrap_servers=config.bootstrap, acks="all", enable_idempotence=True)
     await consumer.start()
     await producer.start()
-    seen: list[dict[str, Any]] = []
+    answered: list[dict[str, Any]] = []
     try:
         async for record in consumer:
             try:
@@ -91,13 +92,13 @@ async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
                      "severity": case.get("severity"), "category": case.get("category"),
                      "deadline_at": case.get("deadline_at"), "summary": case.get("summary"),
                      "answered": [m["action"] for m in sent]})
-            seen.append(case)
-            if stop_after is not None and len(seen) >= stop_after:
+            answered += [case] if sent else []
+            if stop_after is not None and len(answered) >= stop_after:
                 break
     finally:
         await consumer.stop()
         await producer.stop()
-    return seen
+    return answered
 
 
 def concerns(event: dict[str, Any], department: str) -> bool:
@@ -135,7 +136,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClientConfig, bool, int |
     p.add_argument("--handler-name", default=None)
     p.add_argument("--as-supervisor", action="store_true", help="also answer supervisor copies (督办)")
     p.add_argument("--case", action="append", default=[], help="answer only this case (repeatable)")
-    p.add_argument("--max", type=int, default=None, help="stop after this many cases")
+    p.add_argument("--max", type=int, default=None, help="stop after answering this many cases")
     p.add_argument("--watch-events", action="store_true", help="also print 催办/督办/digest events for this department")
     a = p.parse_args(argv)
     chosen = [(k, v) for k, v in (("handled", a.handle), ("removed", a.remove), ("rejected", a.reject)) if v is not None]
