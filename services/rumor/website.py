@@ -77,8 +77,9 @@ def render_page(article: Article, *, site_name: str, site_url: str, feed_url: st
     markup = ""
     if article.state == "published":
         data = json.dumps(claim_review(article, site_name=site_name, site_url=site_url), ensure_ascii=False, indent=1)
-        # "</" inside JSON would end the script element early; "<\/" is the same JSON string.
-        data = data.replace("</", "<\\/")
+        # "</script" or "<!--" inside the JSON would change how HTML parses the script element;
+        # as \u escapes they are the same JSON strings and inert HTML.
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         markup = f'<script type="application/ld+json">\n{data}\n</script>\n'
     banner = (f'<p class="withdrawn" role="alert">本文已于 {_local(article.updated_at):%Y-%m-%d %H:%M} 撤回，'
               f"内容仅作存档。</p>\n") if article.state == "withdrawn" else ""
