@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from libs.common.events import Evidence
 from libs.common.vocabulary import Category, Zone
-from services.intake.normalize import normalize_text
+from services.intake.normalize import is_http_url, normalize_text
 
 
 class ReporterContact(BaseModel):
@@ -19,8 +19,30 @@ class ReporterContact(BaseModel):
     phone: str | None = Field(None, pattern=r"^\+?[0-9\-]{5,20}$", description="联系电话（可选）")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200, description="电子邮箱（可选）")
 
+    @field_validator("name")
+    @classmethod
+    def _normalize_name(cls, value: str | None) -> str | None:
+        return normalize_text(value) or None if value is not None else None
+
     def identity(self) -> str | None:
         return self.phone or self.email or None
+
+
+class EvidenceIn(BaseModel):
+    """一项证据：截图或网页的链接、文件哈希、说明。"""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    url: str | None = Field(None, max_length=2000, pattern=r"^https?://", description="证据链接（http/https）")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$", description="证据文件的 SHA-256 哈希（64 位十六进制）")
+    note: str | None = Field(None, max_length=500, description="说明")
+
+    @field_validator("note")
+    @classmethod
+    def _normalize_note(cls, value: str | None) -> str | None:
+        return normalize_text(value) or None if value is not None else None
+
+    def to_event(self) -> Evidence:
+        return Evidence(url=self.url, sha256=self.sha256.lower() if self.sha256 else None, note=self.note)
 
 
 class ReportIn(BaseModel):
@@ -34,7 +56,7 @@ class ReportIn(BaseModel):
     target_urls: list[str] = Field(default_factory=list, max_length=10, description="被举报内容的网址（可多条）")
     target_platform: str | None = Field(None, max_length=100, description="被举报平台，如 抖音、微信公众号")
     target_account: str | None = Field(None, max_length=200, description="被举报账号")
-    evidence: list[Evidence] = Field(default_factory=list, max_length=20, description="证据（截图链接、哈希等）")
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20, description="证据（截图链接、哈希等）")
     location: str | None = Field(None, max_length=200, description="发生地，如 南宁市青秀区新竹街道")
     region_code: str | None = Field(None, pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$", description="行政区划代码（6/9/12位）")
     contact: ReporterContact | None = Field(None, description="举报人联系方式（可匿名）")
@@ -50,10 +72,13 @@ class ReportIn(BaseModel):
     @field_validator("target_urls")
     @classmethod
     def _urls_are_http(cls, urls: list[str]) -> list[str]:
+        cleaned = []
         for url in urls:
-            if not url.startswith(("http://", "https://")) or len(url) > 2000:
+            url = url.strip()
+            if not is_http_url(url):
                 raise ValueError(f"不是有效的网址: {url[:80]}")
-        return urls
+            cleaned.append(url)
+        return cleaned
 
     @field_validator("target_platform", "target_account", "location")
     @classmethod
@@ -61,28 +86,54 @@ class ReportIn(BaseModel):
         return normalize_text(value) or None if value is not None else None
 
 
+class OperatorReportIn(ReportIn):
+    """值班员代为录入的电话、邮件举报。"""
+
+    channel: Literal["phone", "email"] = Field(..., description="来源渠道：phone 电话，email 电子邮件")
+    operator: str | None = Field(None, max_length=50, description="录入人（工号或姓名，仅留存备查）")
+
+
 class ReportAccepted(BaseModel):
     """受理回执。"""
 
-    report_id: str
+    report_id: str = Field(..., description="举报内部编号")
     tracking_no: str = Field(..., description="受理编号")
     status_token: str = Field(..., description="查询凭证：与受理编号一起查询办理进度，请妥善保存")
-    status_url: str
+    status_url: str = Field(..., description="办理进度查询地址")
     advice: str | None = Field(None, description="紧急提示（如需立即报警）")
 
 
+STATUS_ZH: dict[str, str] = {
+    "received": "已受理", "triaged": "已研判", "invalid": "无效举报", "dispatched": "已转办",
+    "transferred": "已移交", "closed": "已办结", "rebutted": "已辟谣", "rebuttal": "已辟谣", "correction": "已更正",
+}
+
+
 class HistoryItem(BaseModel):
-    at: datetime
-    status: str
-    text: str
+    """办理过程中的一步。"""
+
+    at: datetime = Field(..., description="时间")
+    status: str = Field(..., description="状态代码")
+    status_zh: str = Field("", description="状态（中文）")
+    text: str = Field(..., description="说明")
 
 
 class ReportStatus(BaseModel):
     """办理进度。"""
 
-    tracking_no: str
-    status: Literal["received", "triaged", "invalid", "dispatched", "transferred", "closed", "rebutted"] | str
-    submitted_at: datetime
-    history: list[HistoryItem]
-    reply: str | None = Field(None, description="最终答复")
-    link: str | None = None
+    tracking_no: str = Field(..., description="受理编号")
+    status: Literal["received", "triaged", "invalid", "dispatched", "transferred", "closed", "rebutted"] | str = Field(
+        ..., description="当前状态：received 已受理、invalid 无效、dispatched 已转办、transferred 已移交、closed 已办结等")
+    status_zh: str = Field("", description="当前状态（中文）")
+    submitted_at: datetime = Field(..., description="提交时间")
+    history: list[HistoryItem] = Field(..., description="办理过程（按时间先后）")
+    reply: str | None = Field(None, description="最终答复（办结、无效或移交时）")
+    link: str | None = Field(None, description="相关链接（如辟谣文章）")
+
+
+class ErrorBody(BaseModel):
+    """错误响应（所有 4xx/5xx 同一格式）。"""
+
+    error: str = Field(..., description="错误代码，如 validation_failed、rate_limited、bad_signature")
+    message: str = Field(..., description="中文说明")
+    detail: str | list[dict[str, object]] = Field(..., description="详情：校验错误时为逐字段列表（loc、field、msg）")

@@ -4,47 +4,55 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query
 
 from services.intake import metrics
 from services.intake.accept import Submitter, accept_report
+from services.intake.auth import ip_rate_limit
 from services.intake.context import IntakeContext
-from services.intake.models import ReportAccepted, ReportIn, ReportStatus
+from services.intake.errors import ApiError, documented
+from services.intake.models import STATUS_ZH, HistoryItem, ReportAccepted, ReportIn, ReportStatus
 from services.intake.store import token_hash
+
+TRACKING_NO = r"^[A-Za-z0-9]{1,16}-[0-9]{8}-[0-9]{6,}$"
 
 
 def public_router(ctx: IntakeContext) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["reports 举报"])
+    router = APIRouter(prefix="/api/v1", tags=["reports 举报"], dependencies=[Depends(ip_rate_limit(ctx))])
 
-    @router.post("/reports", status_code=202, response_model=ReportAccepted, summary="提交举报")
+    @router.post("/reports", status_code=202, response_model=ReportAccepted, summary="提交举报",
+                 description="网页表单与小程序提交举报。先保存再返回 202：返回受理编号与查询凭证。"
+                             "如内容涉及正在发生的人身危险，回执中的 advice 提示立即拨打 110。",
+                 responses=documented(413, 422, 429, 503))
     async def submit(
         body: ReportIn,
-        channel: Annotated[Literal["web", "miniprogram"], Query(description="来源渠道")] = "web",
+        channel: Annotated[Literal["web", "miniprogram"], Query(description="来源渠道：web 网页，miniprogram 小程序")] = "web",
     ) -> ReportAccepted:
-        receipt, event = await accept_report(body, Submitter(channel=channel), **ctx.accept_kwargs())
-        ctx.relay.poke()
-        metrics.REPORTS_RECEIVED.labels(channel=channel, category_hint=body.category_hint or "none", outcome="accepted").inc()
+        receipt, _ = await accept_report(body, Submitter(channel=channel), ctx.acceptor)
+        ctx.accepted()
+        metrics.received(channel, body.category_hint, "accepted")
         return receipt
 
-    @router.get("/reports/{tracking_no}", response_model=ReportStatus, summary="查询办理进度")
-    async def status(tracking_no: str, token: Annotated[str, Query(min_length=8, max_length=64, description="查询凭证")]) -> ReportStatus:
+    @router.get("/reports/{tracking_no}", response_model=ReportStatus, summary="查询办理进度",
+                description="凭受理编号与查询凭证查看办理进度、办理过程与最终答复。",
+                responses=documented(404, 422, 429, 503))
+    async def status(
+        tracking_no: Annotated[str, Path(max_length=40, description="受理编号，如 NN-20261123-000042")],
+        token: Annotated[str, Query(min_length=8, max_length=64, description="查询凭证")],
+    ) -> ReportStatus:
         doc = await ctx.store.get(tracking_no=tracking_no)
         # One answer for "no such number" and "wrong token": numbers are guessable.
         if doc is None or not hmac.compare_digest(doc["token_sha256"], token_hash(token)):
-            raise HTTPException(404, detail="未找到该受理编号，或查询凭证不正确")
-        return ReportStatus(
-            tracking_no=doc["tracking_no"], status=doc["status"], submitted_at=doc["submitted_at"],
-            history=doc["history"], reply=doc.get("reply"), link=doc.get("link"),
-        )
+            raise ApiError(404, "not_found", "未找到该受理编号，或查询凭证不正确")
+        return status_of(doc)
 
     return router
 
 
-async def limit_body_size(request: Request, call_next, max_bytes: int):  # type: ignore[no-untyped-def]
-    """Refuse oversized bodies before reading them (413)."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > max_bytes):
-        metrics.REPORTS_RECEIVED.labels(channel="unknown", category_hint="none", outcome="too_large").inc()
-        return JSONResponse({"detail": f"请求体过大（上限 {max_bytes} 字节）"}, status_code=413)
-    return await call_next(request)
+def status_of(doc: dict) -> ReportStatus:  # type: ignore[type-arg]
+    history = [HistoryItem(at=h["at"], status=h["status"], status_zh=STATUS_ZH.get(h["status"], ""), text=h["text"])
+               for h in doc["history"]]
+    return ReportStatus(
+        tracking_no=doc["tracking_no"], status=doc["status"], status_zh=STATUS_ZH.get(doc["status"], ""),
+        submitted_at=doc["submitted_at"], history=history, reply=doc.get("reply"), link=doc.get("link"),
+    )
