@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from libs.common.events import CaseFeedback, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.topics import CASES_EVENTS
-from services.dispatch import announce, casefile, metrics
+from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
 from services.dispatch.answers import Verdict, default_result, judge_answer
 from services.dispatch.platforms import plan_takedowns
 from services.dispatch.routing import Route, reroute
+from services.dispatch.store import CaseChanged, require
 
 if TYPE_CHECKING:
     from services.dispatch.handlers import Dispatcher
@@ -25,8 +26,6 @@ log = get_logger(__name__)
 
 
 async def answer(d: Dispatcher, fb: CaseFeedback) -> None:
-    from services.dispatch.handlers import CaseChanged, require
-
     bind_case(case_id=fb.case_id)
     case = require(await d.store.get(fb.case_id), fb.case_id)
     verdict = judge_answer(case, fb)
@@ -114,6 +113,7 @@ def _rejected(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback) -> tuple[di
     now = d.clock.now()
     route = reroute(Route.model_validate(case["route"]), {fb.department_code}, directory=d.directory, policy=d.routing)
     plan = plan_takedowns(route, category=case["category"], urls=case.get("target_urls", []), registry=d.platforms)
-    change, events = d.new_round(case, plan, severity=case["severity"], parent=fb.event_id, now=now, kind="rerouted",
-                                 detail=route.reason, rejected_by=fb.department_code, reason=fb.result or "")
+    change, events = rounds.new_round(case, plan, severity=case["severity"], parent=fb.event_id, now=now,
+                                      deadlines=d.deadlines, kind="rerouted", detail=route.reason,
+                                      rejected_by=fb.department_code, reason=fb.result or "")
     return {"$set": change}, events

@@ -11,25 +11,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from libs.common.clock import Clock
-from libs.common.consumer import PermanentError
 from libs.common.events import CaseFeedback, ReportTriaged
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
-from libs.common.topics import CASES_EVENTS, REPORTS_REPLIES
-from services.dispatch import announce, casefile, metrics
+from libs.common.topics import REPORTS_REPLIES
+from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
 from services.dispatch.deadlines import DeadlinePolicy
-from services.dispatch.decide import RaiseDecision, decide_dispatch, decide_raise
+from services.dispatch.decide import decide_dispatch, decide_raise
 from services.dispatch.directory import Directory
-from services.dispatch.platforms import PlatformRegistry, TakedownPlan, is_platform
+from services.dispatch.feedback import answer
+from services.dispatch.platforms import PlatformRegistry, is_platform
 from services.dispatch.routing import RoutingPolicy
-from services.dispatch.store import DispatchStore
+from services.dispatch.store import CaseChanged, DispatchStore
 
 log = get_logger(__name__)
-
-
-class CaseChanged(Exception):
-    """The case moved between read and write: the consumer's retry reads it again."""
 
 
 @dataclass
@@ -63,8 +59,6 @@ class Dispatcher:
         await self._join(case, triaged, now)
 
     async def on_feedback(self, feedback: CaseFeedback) -> None:
-        from services.dispatch.feedback import answer  # feedback.py builds on this class
-
         await answer(self, feedback)
 
     async def _join(self, case: dict[str, Any], triaged: ReportTriaged, now: datetime) -> None:
@@ -78,7 +72,8 @@ class Dispatcher:
             change: dict[str, Any] = {}
             events: Outgoing = [(announce.joined_reply(triaged.event_id, report_id, case, now), REPORTS_REPLIES)]
         else:
-            change, events = self._raise(case | {"reports": [*case["reports"], entry]}, raised, triaged.event_id, report_id, now)
+            change, events = rounds.raise_case(case | {"reports": [*case["reports"], entry]}, raised, parent=triaged.event_id,
+                                               report_id=report_id, now=now, deadlines=self.deadlines)
         guard = {"dispatch_no": case["dispatch_no"], "status": case["status"]}
         if not await self.store.add_report(case["_id"], entry, triaged.report.target_urls, events, guard, change):
             raise CaseChanged(case["_id"])  # answered, re-routed or raised meanwhile
@@ -87,45 +82,6 @@ class Dispatcher:
             metrics.REOPENED.labels(reason="severity_raised").inc()
         log.info("report_joined_case", reports=len(case["reports"]) + 1, raised=raised and raised.severity)
         self.relay.poke()
-
-    def _raise(self, case: dict[str, Any], raised: RaiseDecision, parent: str, report_id: str,
-               now: datetime) -> tuple[dict[str, Any], Outgoing]:
-        """A more severe report raises the case; a new handler or a closed case: a new round."""
-        detail, previous = raised.reason, raised.previous
-        if raised.plan is None:  # transferred: the receiving center has it, the raise is noted
-            change: dict[str, Any] = {"severity": raised.severity}
-            updated = case | change
-            return change, [(announce.case_event(parent, updated, "severity_raised", detail, now, previous=previous), CASES_EVENTS),
-                            (announce.joined_reply(parent, report_id, updated, now), REPORTS_REPLIES)]
-        relabel = {"category": raised.category, "zone": raised.zone}
-        case = case | relabel
-        reopen = case["status"] == casefile.CLOSED
-        if raised.new_handler or reopen:
-            change, events = self.new_round(case, raised.plan, severity=raised.severity, parent=parent, now=now,
-                                            kind="reopened" if reopen else "rerouted", detail=detail, with_co=True)
-        else:  # same handler: the case tells it the new severity and (earlier) deadline
-            change = casefile.tighten(case, severity=raised.severity, now=now, deadlines=self.deadlines)
-            events = announce.handover(parent, case | change, raised.plan, now, with_co=False,
-                                       skip_platforms=case.get("takedown_platforms", []))
-        change = relabel | change
-        updated = case | change
-        events.append((announce.case_event(parent, updated, "severity_raised", detail, now, previous=previous), CASES_EVENTS))
-        if raised.plan.route.upward_report and previous != "major":
-            events.append((announce.case_event(parent, updated, "upward_report", "重大: 向上级网信部门报告", now), CASES_EVENTS))
-        events.append((announce.joined_reply(parent, report_id, updated, now), REPORTS_REPLIES))
-        return change, events
-
-    def new_round(self, case: dict[str, Any], plan: TakedownPlan, *, severity: str, parent: str, now: datetime,
-                  kind: str, detail: str, with_co: bool = False, **data: Any) -> tuple[dict[str, Any], Outgoing]:
-        """Hand the case to `plan`'s handler as a new round, with its events (rerouted, reopened)."""
-        change = casefile.redispatch(case, plan, severity=severity, now=now, deadlines=self.deadlines)  # type: ignore[arg-type]
-        updated = case | change
-        skip = [] if kind == "reopened" else case.get("takedown_platforms", [])
-        events = announce.handover(parent, updated, plan, now, with_co=with_co, skip_platforms=skip)
-        events.append((announce.case_event(parent, updated, kind, detail, now, from_department=case["department_code"],
-                                           needs_human=plan.route.needs_human, round=updated["dispatch_no"], **data),
-                       CASES_EVENTS))
-        return change, events
 
     def _count_new(self, doc: dict[str, Any], triaged: ReportTriaged, events: Outgoing) -> None:
         metrics.count_case_events(events)
@@ -137,9 +93,3 @@ class Dispatcher:
         metrics.TIME_TO_DISPATCH.observe(max(lag, 0.0))
         log.info("case_dispatched", department=doc["department_code"], severity=doc["severity"],
                  transfer_to=doc["transfer_to"], platform_handler=is_platform(doc["department_code"]))
-
-
-def require(case: dict[str, Any] | None, case_id: str) -> dict[str, Any]:
-    if case is None:
-        raise PermanentError(f"no case {case_id}")  # an answer about nothing: DLQ, for a person to look at
-    return case

@@ -14,7 +14,7 @@ from typing import Any
 from libs.common.events import derive_event_id
 from libs.common.logs import get_logger
 from libs.common.topics import CASES_EVENTS
-from services.dispatch import announce, casefile, metrics
+from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
 from services.dispatch.handlers import Dispatcher
 from services.dispatch.platforms import Takedown, plan_takedowns
@@ -80,8 +80,9 @@ class Rechecker:
         d = self.dispatcher
         plan = plan_takedowns(Route.model_validate(case["route"]), category=case["category"],
                               urls=case.get("target_urls", []), registry=d.platforms)
-        change, events = d.new_round(case, plan, severity=case["severity"], parent=parent, now=now, kind="reopened",
-                                     detail="复查: 内容仍可访问，重新转办", urls=case["recheck"]["urls"])
+        change, events = rounds.new_round(case, plan, severity=case["severity"], parent=parent, now=now,
+                                          deadlines=d.deadlines, kind="reopened", detail="复查: 内容仍可访问，重新转办",
+                                          urls=case["recheck"]["urls"])
         change["recheck"] = case["recheck"] | {"state": "still_online", "done_at": now}
         handler = change["department_name"] or change["department_code"]
         events += announce.reopened_replies(parent, case | change, handler, now)

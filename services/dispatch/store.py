@@ -14,12 +14,23 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from libs.common.consumer import PermanentError
 from libs.common.events import CaseEvent
 from libs.common.outbox import entry
 from services.dispatch.announce import Outgoing
 from services.dispatch.casefile import OPEN_STATUSES
 
 HIDDEN = {"_outbox": 0}
+
+
+class CaseChanged(Exception):
+    """The case moved between read and guarded write: the consumer's retry reads it again."""
+
+
+def require(case: dict[str, Any] | None, case_id: str) -> dict[str, Any]:
+    if case is None:
+        raise PermanentError(f"no case {case_id}")  # an answer about nothing: DLQ, for a person to look at
+    return case
 
 
 def _outbox(events: Outgoing) -> list[dict[str, Any]]:
