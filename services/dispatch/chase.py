@@ -54,9 +54,10 @@ class ChaseAction(BaseModel):
 def next_escalation_level(department: DepartmentRef | str,
                           directory: Directory) -> DepartmentRef | None:
     """One level up (督办/升级): township → county CAC, county department → the city's of the
-    same kind (else the city CAC), city department → city CAC, CAC → leadership; None at the top."""
+    same kind (else the city CAC), city department → city CAC, CAC → leadership; None at the top.
+    A platform (平台处置) is supervised by the city CAC, which oversees the platforms."""
     code = department if isinstance(department, str) else department.code
-    if code not in directory.department_unit:  # a handler since removed from the directory
+    if code not in directory.department_unit:  # a platform, or a handler since removed from the directory
         return directory.city_department("cac")
     kind = directory.department(code).kind
     unit = directory.unit_of(code)

@@ -36,6 +36,9 @@ def platform_router(bus: Bus, platforms: PlatformRegistry, clock: Clock, *, skew
         secret = env.get(spec.secret_env, "") if spec else ""
         if spec is None or not spec.active or len(secret) < 16:
             raise HTTPException(404, detail="no such platform")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            raise HTTPException(413, detail="body too large")  # refused before reading it
         body = await request.body()
         if len(body) > MAX_BODY:
             raise HTTPException(413, detail="body too large")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_TRIAGED
+from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_TRIAGED, dlq_topic
 
 from tests.integration.test_dispatch_harness import feedback, running_dispatch, settings_for, triaged
 
@@ -71,6 +71,12 @@ async def test_rejected_case_is_rerouted_once_then_goes_to_the_emergency_center(
         assert case["route"]["rejected_by"] == ["nn-qingxiu-001-office", "nn-qingxiu-cac"]
         rerouted = await out.wait_for(on(CASES_EVENTS, case_id="case-r", kind="rerouted"), n=2)
         assert rerouted[-1]["data"]["needs_human"] is True
+
+        # An answer about a case that does not exist is kept for a person, not dropped.
+        letters = await d.read(dlq_topic(CASES_FEEDBACK))
+        await d.send(feedback("no-such-case", "nn-city-police", "handled", "已处理"), CASES_FEEDBACK)
+        [letter] = await letters.wait_for(lambda topic, value: True)
+        assert letter["error_type"] == "PermanentError" and "no-such-case" in letter["error"]
 
 
 async def test_a_more_severe_report_raises_the_case_and_moves_it_up_a_level(infra, topic_prefix, mongo_db_name):
