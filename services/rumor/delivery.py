@@ -53,12 +53,13 @@ class DeliveryWorker:
         adapter = self.adapters.get(delivery.channel)
         if adapter is None:
             raise PermanentError(f"channel {delivery.channel!r} is not in the media matrix")
-        existing = await self.media.get(delivery.event_id)
-        if existing and existing["status"] == "failed":  # redelivered after it was dead-lettered
-            raise PermanentError(existing.get("reason", "delivery failed"))
-        if (existing and existing["status"] == "delivered") or not await self.media.begin(delivery, self.clock.now()):
+        # The delivery's own document is its idempotency record (this consumer keeps no inbox).
+        before = await self.media.begin(delivery, self.clock.now())
+        if before and before.get("status") == "delivered":
             metrics.DELIVERIES.labels(channel=delivery.channel, outcome="duplicate").inc()
             return  # the channel acknowledged it already: never send it twice
+        if before and before.get("status") == "failed":  # redelivered after it was dead-lettered
+            raise PermanentError(before.get("reason", "delivery failed"))
         try:
             receipt = await self._send(adapter, delivery)
         except (RetryableDeliveryError, DeliveryRefused) as exc:
@@ -95,8 +96,7 @@ class DeliveryWorker:
                                 detail={"http_status": receipt.http_status, "receipt": receipt.detail[:200]},
                                 events=[(event, RUMORS_EVENTS)])
         metrics.DELIVERIES.labels(channel=delivery.channel, outcome="delivered").inc()
-        await self.claims.mark_delivered(delivery.claim_id, delivery.version, delivery.channel)
-        started = await self.claims.complete_fanout(delivery.claim_id, delivery.version, now)
+        started = await self.claims.record_delivered(delivery.claim_id, delivery.version, delivery.channel, now)
         if started is not None:  # exactly one worker sees the last channel land
             metrics.FANOUT_SECONDS.labels(action=delivery.action).observe((now - started).total_seconds())
             log.info("fanout_completed", claim_id=delivery.claim_id, version=delivery.version)

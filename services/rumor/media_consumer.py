@@ -10,6 +10,8 @@ other channel is delivered at the same time. A lane commits each record's offset
 the delivery is stored and its events are staged (the commit point); an outage rewinds the
 partition to the record; a record that cannot be delivered goes to `<topic>.dlq` with the
 reason and the original bytes, like every other consumer of the system (libs.common.consumer).
+No inbox: the handler's delivery document already makes a redelivered record a no-op, and
+two fewer database round trips per channel is what lets 60+ channels land together.
 """
 from __future__ import annotations
 
@@ -26,7 +28,6 @@ from libs.common import metrics
 from libs.common.bus import Bus
 from libs.common.consumer import OUTAGES
 from libs.common.events import DeadLetter, MediaDelivery
-from libs.common.inbox import Inbox
 from libs.common.logs import bind_case, clear_case, get_logger
 from libs.common.settings import ServiceSettings
 from libs.common.topics import dlq_topic
@@ -36,9 +37,9 @@ Handle = Callable[[MediaDelivery], Awaitable[None]]
 
 
 class MediaConsumer(ConsumerRebalanceListener):
-    def __init__(self, settings: ServiceSettings, bus: Bus, inbox: Inbox, *, topics: list[str], group: str,
+    def __init__(self, settings: ServiceSettings, bus: Bus, *, topics: list[str], group: str,
                  handle: Handle, outage_pause_s: float = 2.0) -> None:
-        self.settings, self.bus, self.inbox, self.group, self.handle = settings, bus, inbox, group, handle
+        self.settings, self.bus, self.group, self.handle = settings, bus, group, handle
         self.topics = topics  # design names, without the test prefix
         self.outage_pause_s = outage_pause_s
         self.service = settings.service_name
@@ -106,10 +107,7 @@ class MediaConsumer(ConsumerRebalanceListener):
             return await self._dead_letter(record, exc)
         bind_case(event_id=event.event_id, case_id=event.claim_id)
         try:
-            if await self.inbox.seen(self.group, event.event_id):
-                return "duplicate"
-            await self.handle(event)
-            await self.inbox.mark(self.group, event.event_id)
+            await self.handle(event)  # idempotent by the delivery's own document: no inbox here
             return "handled"
         except OUTAGES as exc:
             log.warning("outage_will_retry", error=repr(exc))

@@ -34,19 +34,20 @@ class MediaStore:
     async def get(self, delivery_id: str) -> dict[str, Any] | None:
         return await self.deliveries.find_one({"_id": delivery_id}, {"_outbox": 0})
 
-    async def begin(self, d: MediaDelivery, now: datetime) -> bool:
-        """Record that this delivery is being sent; False if it was already delivered."""
+    async def begin(self, d: MediaDelivery, now: datetime) -> dict[str, Any] | None:
+        """Record that this delivery is being sent, unless it already ended (delivered or
+        failed); returns the document as it was before (None: first time). One round trip
+        on the usual path."""
         try:
-            await self.deliveries.update_one(
-                {"_id": d.event_id, "status": {"$ne": "delivered"}},
+            return await self.deliveries.find_one_and_update(
+                {"_id": d.event_id, "status": {"$nin": ["delivered", "failed"]}},
                 {"$set": {"status": "sending", "updated_at": now},
                  "$setOnInsert": {"claim_id": d.claim_id, "rebuttal_id": d.rebuttal_id, "version": d.version,
                                   "action": d.action, "channel": d.channel, "created_at": now,
                                   "published_at": d.occurred_at, "attempts": 0}},
-                upsert=True)
-            return True
-        except DuplicateKeyError:  # the document exists and says delivered
-            return False
+                {"status": 1, "reason": 1}, upsert=True)  # return_document BEFORE
+        except DuplicateKeyError:  # it exists and has ended: say how
+            return await self.get(d.event_id)
 
     async def attempt_failed(self, delivery_id: str, error: str, now: datetime) -> None:
         await self.deliveries.update_one({"_id": delivery_id, "status": {"$ne": "delivered"}},

@@ -127,16 +127,18 @@ class RumorStore:
 
     # -- fan-out progress ------------------------------------------------------------------
 
-    async def mark_delivered(self, claim_id: str, version: int, channel: str) -> None:
-        path = f"fanout.v{version}.delivered"
-        await self.claims.update_one({"_id": claim_id, path: {"$ne": channel}}, {"$push": {path: channel}})
+    async def record_delivered(self, claim_id: str, version: int, channel: str, now: datetime) -> datetime | None:
+        """Count the channel in this version's fan-out; when it was the last planned channel,
+        mark the fan-out complete and return its start time (to exactly one caller).
 
-    async def complete_fanout(self, claim_id: str, version: int, now: datetime) -> datetime | None:
-        """When every planned channel of this version has it: the start time, to exactly one caller."""
+        The document BEFORE the push plus this channel is exactly the state this write made
+        (AFTER may hand concurrent callers the same document here, INFRA.md)."""
         base = f"fanout.v{version}"
-        doc = await self.claims.find_one({"_id": claim_id}, {base: 1})
-        fan = ((doc or {}).get("fanout") or {}).get(f"v{version}")
-        if not fan or fan.get("completed_at") or not set(fan["planned"]) <= set(fan.get("delivered", [])):
+        before = await self.claims.find_one_and_update(
+            {"_id": claim_id, f"{base}.delivered": {"$ne": channel}}, {"$push": {f"{base}.delivered": channel}},
+            {base: 1})
+        fan = ((before or {}).get("fanout") or {}).get(f"v{version}")
+        if not fan or fan.get("completed_at") or not set(fan["planned"]) <= {*fan.get("delivered", []), channel}:
             return None
         won = await self.claims.update_one({"_id": claim_id, f"{base}.completed_at": None},
                                            {"$set": {f"{base}.completed_at": now}})

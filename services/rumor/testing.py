@@ -140,15 +140,16 @@ class ChannelReceiver:
     """
 
     def __init__(self, secret_of: Callable[[str], str], *, script: Mapping[str, list[int]] | None = None,
-                 down: set[str] | None = None) -> None:
+                 down: set[str] | None = None, latency_s: float = 0.0) -> None:
         self.secret_of = secret_of
+        self.latency_s = latency_s  # a channel's own processing time, for the bench
         self.script = {k: list(v) for k, v in (script or {}).items()}
         self.down = set(down or ())
         self.accepted: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.attempts: dict[str, int] = defaultdict(int)
         self.resent_after_ack: dict[str, int] = defaultdict(int)
         self.bad_signatures = 0
-        self.arrived_at: dict[str, float] = {}  # code -> monotonic time of the first acceptance
+        self.arrivals: list[tuple[str, str, int, float]] = []  # (code, rebuttal id, version, monotonic time)
         self._acked: dict[str, set[str]] = defaultdict(set)
         self.port = free_port()
         self.app = FastAPI()
@@ -162,6 +163,8 @@ class ChannelReceiver:
 
     async def _receive(self, code: str, request: Request) -> JSONResponse:
         body = await request.body()
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         ok = signing.verify(self.secret_of(code), timestamp=request.headers.get("x-timestamp"),
                             signature=request.headers.get("x-signature"), body=body, now=time.time())
         if not ok:
@@ -176,8 +179,9 @@ class ChannelReceiver:
             self.resent_after_ack[code] += 1
             return JSONResponse({"duplicate": True})
         self._acked[code].add(key)
-        self.accepted[code].append(json.loads(body))
-        self.arrived_at.setdefault(code, time.monotonic())
+        payload = json.loads(body)
+        self.accepted[code].append(payload)
+        self.arrivals.append((code, payload["rebuttal_id"], payload["version"], time.monotonic()))
         return JSONResponse({"id": f"{code}-{len(self.accepted[code])}"})
 
     async def __aenter__(self) -> ChannelReceiver:

@@ -49,7 +49,8 @@ async def test_reports_of_one_claim_arriving_fast_raise_one_alert_and_the_claim_
             return body if body["total"] == 1 and body["items"][0]["report_count"] == 6 else None
 
         listed = (await wait_for(all_six, timeout=30))["items"][0]
-        assert listed["alerted_at"] is not None and listed["sample_texts"][0] == texts[0]
+        # reports are keyed by case, so they arrive on different partitions, in any order
+        assert listed["alerted_at"] is not None and set(listed["sample_texts"]) <= set(texts)
         assert listed["status_zh"] == "待核实" and listed["verdict"] is None
         await wait_for(lambda: metrics.CLAIMS_OPEN._value.get() == 1, timeout=10)
 

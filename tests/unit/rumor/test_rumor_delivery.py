@@ -22,15 +22,12 @@ class FakeMedia:
         self.docs: dict[str, dict[str, Any]] = {}
         self.staged: list[Any] = []
 
-    async def get(self, delivery_id: str) -> dict[str, Any] | None:
-        return self.docs.get(delivery_id)
-
-    async def begin(self, d: MediaDelivery, now: datetime) -> bool:
+    async def begin(self, d: MediaDelivery, now: datetime) -> dict[str, Any] | None:
+        before = dict(self.docs[d.event_id]) if d.event_id in self.docs else None
         doc = self.docs.setdefault(d.event_id, {"attempts": 0})
-        if doc.get("status") == "delivered":
-            return False
-        doc["status"] = "sending"
-        return True
+        if doc.get("status") not in ("delivered", "failed"):
+            doc["status"] = "sending"
+        return before
 
     async def attempt_failed(self, delivery_id: str, error: str, now: datetime) -> None:
         self.docs[delivery_id] |= {"status": "retrying", "last_error": error}
@@ -45,10 +42,8 @@ class FakeClaims:
     def __init__(self) -> None:
         self.delivered: list[str] = []
 
-    async def mark_delivered(self, claim_id: str, version: int, channel: str) -> None:
+    async def record_delivered(self, claim_id: str, version: int, channel: str, now: datetime) -> datetime | None:
         self.delivered.append(channel)
-
-    async def complete_fanout(self, claim_id: str, version: int, now: datetime) -> datetime | None:
         return None
 
 
