@@ -67,8 +67,8 @@ class ChannelOut(BaseModel):
 class DeliveryOut(BaseModel):
     channel: str = Field(..., description="渠道代码")
     name: str = Field("", description="渠道名称")
-    status: Literal["queued", "sending", "retrying", "delivered", "failed"] = Field(
-        ..., description="投递状态：queued 排队中、sending 投递中、retrying 重试中、delivered 已送达、failed 失败（已进入死信队列）")
+    status: Literal["queued", "retrying", "delivered", "failed"] = Field(
+        ..., description="投递状态：queued 排队或投递中、retrying 重试中、delivered 已送达、failed 失败（已进入死信队列）")
     version: int | None = Field(None, description="稿件版本")
     action: str | None = Field(None, description="publish 发布、correct 更正、withdraw 撤回")
     attempts: int = Field(0, description="已尝试次数")

@@ -54,12 +54,12 @@ class DeliveryWorker:
         if adapter is None:
             raise PermanentError(f"channel {delivery.channel!r} is not in the media matrix")
         # The delivery's own document is its idempotency record (this consumer keeps no inbox).
-        before = await self.media.begin(delivery, self.clock.now())
-        if before and before.get("status") == "delivered":
+        ended = await self.media.ended(delivery.event_id)
+        if ended and ended["status"] == "delivered":
             metrics.DELIVERIES.labels(channel=delivery.channel, outcome="duplicate").inc()
             return  # the channel acknowledged it already: never send it twice
-        if before and before.get("status") == "failed":  # redelivered after it was dead-lettered
-            raise PermanentError(before.get("reason", "delivery failed"))
+        if ended:  # redelivered after it was dead-lettered
+            raise PermanentError(ended.get("reason", "delivery failed"))
         try:
             receipt = await self._send(adapter, delivery)
         except (RetryableDeliveryError, DeliveryRefused) as exc:
@@ -78,8 +78,8 @@ class DeliveryWorker:
             with attempt:
                 try:
                     return await adapter.deliver(delivery)
-                except RetryableDeliveryError as exc:
-                    await self.media.attempt_failed(delivery.event_id, str(exc), self.clock.now())
+                except (RetryableDeliveryError, DeliveryRefused) as exc:
+                    await self.media.attempt_failed(delivery, str(exc), self.clock.now())
                     metrics.DELIVERIES.labels(channel=delivery.channel, outcome="attempt_failed").inc()
                     log.warning("delivery_attempt_failed", channel=delivery.channel, error=str(exc),
                                 attempt=attempt.retry_state.attempt_number)
@@ -92,9 +92,9 @@ class DeliveryWorker:
                            kind="delivered", channel=delivery.channel, rebuttal_id=delivery.rebuttal_id,
                            detail=receipt.detail[:200],
                            data={"version": delivery.version, "action": delivery.action, "delivery_id": delivery.event_id})
-        await self.media.finish(delivery.event_id, status="delivered", now=now,
-                                detail={"http_status": receipt.http_status, "receipt": receipt.detail[:200]},
-                                events=[(event, RUMORS_EVENTS)])
+        if not await self.media.finish(delivery, status="delivered", now=now, events=[(event, RUMORS_EVENTS)],
+                                       detail={"http_status": receipt.http_status, "receipt": receipt.detail[:200]}):
+            return  # a concurrent copy of this delivery got there first and counted it
         metrics.DELIVERIES.labels(channel=delivery.channel, outcome="delivered").inc()
         started = await self.claims.record_delivered(delivery.claim_id, delivery.version, delivery.channel, now)
         if started is not None:  # exactly one worker sees the last channel land
@@ -109,7 +109,7 @@ class DeliveryWorker:
                            kind="delivery_failed", channel=delivery.channel, rebuttal_id=delivery.rebuttal_id,
                            detail=reason, data={"version": delivery.version, "action": delivery.action,
                                                 "delivery_id": delivery.event_id, "failure": kind})
-        await self.media.finish(delivery.event_id, status="failed", now=self.clock.now(),
+        await self.media.finish(delivery, status="failed", now=self.clock.now(),
                                 detail={"reason": reason, "failure": kind}, events=[(event, RUMORS_EVENTS)])
         metrics.DELIVERIES.labels(channel=delivery.channel, outcome="failed").inc()
         metrics.DELIVERY_DEAD_LETTERS.labels(channel=delivery.channel, failure=kind).inc()

@@ -17,7 +17,7 @@ from libs.common.events import Event, MediaDelivery
 from libs.common.outbox import entry
 from services.rumor.website import Article
 
-DeliveryStatus = Literal["sending", "retrying", "delivered", "failed"]
+DeliveryStatus = Literal["retrying", "delivered", "failed"]
 
 
 class MediaStore:
@@ -34,34 +34,38 @@ class MediaStore:
     async def get(self, delivery_id: str) -> dict[str, Any] | None:
         return await self.deliveries.find_one({"_id": delivery_id}, {"_outbox": 0})
 
-    async def begin(self, d: MediaDelivery, now: datetime) -> dict[str, Any] | None:
-        """Record that this delivery is being sent, unless it already ended (delivered or
-        failed); returns the document as it was before (None: first time). One round trip
-        on the usual path."""
-        try:
-            return await self.deliveries.find_one_and_update(
-                {"_id": d.event_id, "status": {"$nin": ["delivered", "failed"]}},
-                {"$set": {"status": "sending", "updated_at": now},
-                 "$setOnInsert": {"claim_id": d.claim_id, "rebuttal_id": d.rebuttal_id, "version": d.version,
-                                  "action": d.action, "channel": d.channel, "created_at": now,
-                                  "published_at": d.occurred_at, "attempts": 0}},
-                {"status": 1, "reason": 1}, upsert=True)  # return_document BEFORE
-        except DuplicateKeyError:  # it exists and has ended: say how
-            return await self.get(d.event_id)
+    async def ended(self, delivery_id: str) -> dict[str, Any] | None:
+        """The delivery's status and reason if it ended (delivered or failed), else None.
 
-    async def attempt_failed(self, delivery_id: str, error: str, now: datetime) -> None:
-        await self.deliveries.update_one({"_id": delivery_id, "status": {"$ne": "delivered"}},
-                                         {"$set": {"status": "retrying", "last_error": error[:500], "updated_at": now},
-                                          "$inc": {"attempts": 1}})
+        A read, not a "sending" write: on the local database every write queues behind the
+        others, and with 60+ channels at once that queue is the fan-out's latency. A delivery
+        shows as queued until its first outcome (retrying, delivered or failed)."""
+        doc = await self.deliveries.find_one({"_id": delivery_id}, {"status": 1, "reason": 1})
+        return doc if doc and doc.get("status") in ("delivered", "failed") else None
 
-    async def finish(self, delivery_id: str, *, status: Literal["delivered", "failed"], now: datetime,
-                     detail: dict[str, Any], events: list[tuple[Event, str]]) -> None:
-        """The outcome and its event, once: a second finish of a delivered delivery changes nothing."""
+    async def attempt_failed(self, d: MediaDelivery, error: str, now: datetime) -> None:
+        await self._write(d, now, {"$set": {"status": "retrying", "last_error": error[:500], "updated_at": now},
+                                   "$inc": {"attempts": 1}})
+
+    async def finish(self, d: MediaDelivery, *, status: Literal["delivered", "failed"], now: datetime,
+                     detail: dict[str, Any], events: list[tuple[Event, str]]) -> bool:
+        """The outcome and its event, once: False if it had been delivered already."""
         change: dict[str, Any] = {"$set": {"status": status, "updated_at": now, f"{status}_at": now, **detail},
                                   "$push": {"_outbox": {"$each": [entry(e, t) for e, t in events]}}}
         if status == "delivered":  # failed attempts were counted one by one (attempt_failed)
             change["$inc"] = {"attempts": 1}
-        await self.deliveries.update_one({"_id": delivery_id, "status": {"$ne": "delivered"}}, change)
+        return await self._write(d, now, change)
+
+    async def _write(self, d: MediaDelivery, now: datetime, change: dict[str, Any]) -> bool:
+        """An upsert that never touches a delivered delivery (its filter fails, the insert collides)."""
+        change = change | {"$setOnInsert": {
+            "claim_id": d.claim_id, "rebuttal_id": d.rebuttal_id, "version": d.version, "action": d.action,
+            "channel": d.channel, "created_at": now, "published_at": d.occurred_at}}
+        try:
+            await self.deliveries.update_one({"_id": d.event_id, "status": {"$ne": "delivered"}}, change, upsert=True)
+            return True
+        except DuplicateKeyError:
+            return False
 
     async def of_claim(self, claim_id: str, rebuttal_id: str | None = None) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"claim_id": claim_id} | ({"rebuttal_id": rebuttal_id} if rebuttal_id else {})

@@ -22,20 +22,22 @@ class FakeMedia:
         self.docs: dict[str, dict[str, Any]] = {}
         self.staged: list[Any] = []
 
-    async def begin(self, d: MediaDelivery, now: datetime) -> dict[str, Any] | None:
-        before = dict(self.docs[d.event_id]) if d.event_id in self.docs else None
+    async def ended(self, delivery_id: str) -> dict[str, Any] | None:
+        doc = self.docs.get(delivery_id)
+        return doc if doc and doc.get("status") in ("delivered", "failed") else None
+
+    async def attempt_failed(self, d: MediaDelivery, error: str, now: datetime) -> None:
         doc = self.docs.setdefault(d.event_id, {"attempts": 0})
-        if doc.get("status") not in ("delivered", "failed"):
-            doc["status"] = "sending"
-        return before
+        doc |= {"status": "retrying", "last_error": error, "attempts": doc["attempts"] + 1}
 
-    async def attempt_failed(self, delivery_id: str, error: str, now: datetime) -> None:
-        self.docs[delivery_id] |= {"status": "retrying", "last_error": error}
-        self.docs[delivery_id]["attempts"] += 1
-
-    async def finish(self, delivery_id: str, *, status: str, now: datetime, detail: dict[str, Any], events: list[Any]) -> None:
-        self.docs[delivery_id] |= {"status": status, **detail}
+    async def finish(self, d: MediaDelivery, *, status: str, now: datetime, detail: dict[str, Any],
+                     events: list[Any]) -> bool:
+        doc = self.docs.setdefault(d.event_id, {"attempts": 0})
+        if doc.get("status") == "delivered":
+            return False
+        doc |= {"status": status, **detail}
         self.staged += [e for e, _ in events]
+        return True
 
 
 class FakeClaims:
@@ -79,7 +81,7 @@ async def test_a_channel_that_fails_twice_then_recovers_gets_it_on_the_third_try
     d = delivery()
     await w.on_delivery(d)
     assert channel.calls == 3 and media.docs[d.event_id]["status"] == "delivered"
-    assert media.docs[d.event_id]["attempts"] == 2 and [e.kind for e in media.staged] == ["delivered"]
+    assert media.docs[d.event_id]["last_error"] == "timeout" and [e.kind for e in media.staged] == ["delivered"]
     await w.on_delivery(d)  # redelivered by Kafka: the stored status stops it
     assert channel.calls == 3
 
