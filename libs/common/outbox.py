@@ -52,8 +52,12 @@ class OutboxRelay:
             try:
                 await self.relay_once()
             except Exception as exc:  # Kafka or the database is down: try again later
+                if (task := asyncio.current_task()) is not None and task.cancelling():
+                    raise  # a shutdown that a client library turned into its own error
                 log.warning("outbox_relay_failed", error=repr(exc))
                 await asyncio.sleep(2.0)
+            if (task := asyncio.current_task()) is not None and task.cancelling():
+                raise asyncio.CancelledError  # stop even if the cancellation was swallowed above
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
             except TimeoutError:

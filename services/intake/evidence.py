@@ -7,7 +7,6 @@ may run), records each URL once, then marks the report done.
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from libs.common.clock import Clock
@@ -16,6 +15,7 @@ from services.intake import metrics
 from services.intake.fetcher import UrlFetcher
 from services.intake.snapshot import FetchResult, chain_hash, record_for
 from services.intake.store import IntakeStore
+from services.intake.waker import Waker
 
 log = get_logger(__name__)
 
@@ -25,10 +25,10 @@ class SnapshotWorker:
                  lease: timedelta = timedelta(minutes=5)) -> None:
         self.store, self.fetcher, self.clock = store, fetcher, clock
         self.interval_s, self.lease = interval_s, lease
-        self._wake = asyncio.Event()
+        self._waker = Waker()
 
     def poke(self) -> None:
-        self._wake.set()
+        self._waker.poke()
 
     async def run(self) -> None:
         while True:
@@ -37,11 +37,7 @@ class SnapshotWorker:
                     pass
             except Exception as exc:  # the database is down: try again later
                 log.warning("snapshot_pass_failed", error=repr(exc))
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+            await self._waker.nap(self.interval_s)
 
     async def snapshot_one(self) -> bool:
         """Snapshot the URLs of one pending report; False when none is pending."""

@@ -7,7 +7,6 @@ after `callback_max_attempts` passes: visible in the database and in metrics, ne
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -19,6 +18,7 @@ from libs.common.logs import get_logger
 from services.intake import metrics, outcomes, signing
 from services.intake.registry import PlatformRegistry
 from services.intake.store.callbacks import CallbackStore
+from services.intake.waker import Waker
 
 log = get_logger(__name__)
 LEASE = timedelta(minutes=2)
@@ -63,10 +63,10 @@ class CallbackDeliverer:
                  *, max_attempts: int, interval_s: float) -> None:
         self.store, self.registry, self.sender, self.clock = store, registry, sender, clock
         self.max_attempts, self.interval_s = max_attempts, interval_s
-        self._wake = asyncio.Event()
+        self._waker = Waker()
 
     def poke(self) -> None:
-        self._wake.set()
+        self._waker.poke()
 
     async def run(self) -> None:
         while True:
@@ -75,11 +75,7 @@ class CallbackDeliverer:
                     pass
             except Exception as exc:  # the database is down: try again later
                 log.warning("callback_pass_failed", error=repr(exc))
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+            await self._waker.nap(self.interval_s)
 
     async def deliver_one(self) -> bool:
         """Deliver one due callback; False when none is due."""
