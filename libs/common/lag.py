@@ -42,6 +42,13 @@ def topic_lag(partitions: Iterable[TopicPartition], committed: Mapping[TopicPart
     return sum(partition_lag(committed.get(tp), beginning.get(tp, 0), end.get(tp, 0)) for tp in partitions)
 
 
+def _stop_if_cancelled() -> None:
+    """A shutdown that a client library swallowed (or turned into its own error) still stops the loop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 @dataclass(frozen=True)
 class Watch:
     """One consumer group on one topic (design name)."""
@@ -68,9 +75,11 @@ class LagProbe:
                     await self.measure()
                     metrics.LAG_PROBES.labels(service=service, outcome="ok").inc()
                 except Exception as exc:  # Kafka away for a moment: the gauges keep their last value
+                    _stop_if_cancelled()
                     metrics.LAG_PROBES.labels(service=service, outcome="failed").inc()
                     log.warning("lag_probe_failed", error=repr(exc))
                     await self._close()
+                _stop_if_cancelled()
                 await asyncio.sleep(self.interval_s)
         finally:
             await self._close()

@@ -81,4 +81,7 @@ async def run_census(cases: AsyncCollection, clock: Clock, interval_s: float = I
             publish(count(await census_cases(cases, now - max(WINDOWS.values())), now))
         except Exception as exc:  # the database away for a moment: keep the last figures
             log.warning("census_failed", error=repr(exc))
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise asyncio.CancelledError  # a shutdown a client library swallowed still stops the loop
         await asyncio.sleep(interval_s)
