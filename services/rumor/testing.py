@@ -140,7 +140,7 @@ class ChannelReceiver:
     """
 
     def __init__(self, secret_of: Callable[[str], str], *, script: Mapping[str, list[int]] | None = None,
-                 down: set[str] | None = None, latency_s: float = 0.0) -> None:
+                 down: set[str] | None = None, latency_s: float = 0.0, port: int | None = None) -> None:
         self.secret_of = secret_of
         self.latency_s = latency_s  # a channel's own processing time, for the bench
         self.script = {k: list(v) for k, v in (script or {}).items()}
@@ -151,7 +151,7 @@ class ChannelReceiver:
         self.bad_signatures = 0
         self.arrivals: list[tuple[str, str, int, float]] = []  # (code, rebuttal id, version, monotonic time)
         self._acked: dict[str, set[str]] = defaultdict(set)
-        self.port = free_port()
+        self.port = port or free_port()
         self.app = FastAPI()
         self.app.post("/channels/{code}")(self._receive)
         self._server: uvicorn.Server | None = None

@@ -49,6 +49,12 @@ def system(infra, tmp_path_factory):
         "INTAKE_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['intake']}",
         "RUMOR_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['rumor']}",
         "DISPATCH_CHASE_INTERVAL_S": "1",
+        # Rumor: the operator API's token, and the media matrix's webhook channels pointed at a
+        # local receiver a rumor e2e test runs on this port (services.rumor.testing.ChannelReceiver).
+        "RUMOR_OPERATOR_TOKEN": "e2e-rumor-operator-token",
+        "RUMOR_CHANNEL_DEV_SECRETS": "true",
+        "RUMOR_CHANNEL_URL_TEMPLATE": f"http://127.0.0.1:{_free_port()}/channels/{{code}}",
+        "RUMOR_DELIVERY_BACKOFF_S": "0.2",
     }
     procs = {}
     for name, port in ports.items():
