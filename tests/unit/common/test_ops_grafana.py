@@ -59,3 +59,22 @@ def test_every_panel_query_parses_as_promql(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump({"groups": [{"name": "panels", "rules": rules}]}, allow_unicode=True))
     result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_metric_a_dashboard_or_alert_reads_is_declared_by_the_code() -> None:
+    """A renamed metric fails here at once, not only in the end-to-end run."""
+    import importlib
+    import re
+
+    from prometheus_client import REGISTRY
+
+    from deploy.prometheus.config import RULES
+
+    for module in ("libs.common.metrics", "services.intake.metrics", "services.triage.metrics", "services.dispatch.metrics",
+                   "services.dispatch.statistics.census", "services.rumor.metrics"):
+        importlib.import_module(module)
+    declared = set(REGISTRY._names_to_collectors)  # includes _total, _bucket, ... sample names
+    text = "\n".join([*(expr for b in boards().values() for _, expr in expressions(b)),
+                      *(p.read_text(encoding="utf-8") for p in RULES.glob("*.yml"))])
+    used = set(re.findall(r"\b(netreport_[a-z_]+|process_[a-z_]+)\b", text))
+    assert used - declared == set()
