@@ -27,7 +27,9 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        # Not cached: a module logger first used before this runs (at import or app creation)
+        # would keep the default console renderer and stream for good.
+        cache_logger_on_first_use=False,
     )
     structlog.contextvars.bind_contextvars(service=service)
 
