@@ -57,9 +57,10 @@ class TopicReader:
             value = json.loads(record.value)
             # At-least-once: the relay may publish an event twice (two relays, a crash); every
             # consumer skips repeats by event_id, and so does this reader.
-            if (record.topic, value.get("event_id", "")) in seen:
+            key = (record.topic, value.get("event_id") or f"{record.partition}:{record.offset}")
+            if key in seen:
                 continue
-            seen.add((record.topic, value.get("event_id", "")))
+            seen.add(key)
             self.records.append((record.topic, value))
             self._arrived.set()
 
@@ -141,7 +142,8 @@ async def running_dispatch(settings: DispatchSettings, clock: ManualClock | None
     clock = clock or ManualClock(START)
     app = create_app(settings, clock=clock, **overrides)
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
-    async with app.router.lifespan_context(app):
+    # Bounded below pytest-timeout, so a hang fails with the line it hung on, not a bare timeout.
+    async with asyncio.timeout(240), app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as http:
             async with asyncio.timeout(60):
                 while (await http.get("/health/ready")).status_code != 200:
