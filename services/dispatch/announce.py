@@ -106,10 +106,12 @@ def joined_reply(parent: str, report_id: str, case: dict[str, Any], now: datetim
     return reply(parent, report_id, case["_id"], "dispatched", replies.dispatched(case), "dispatched", now)
 
 
-def closing_replies(parent: str, case: dict[str, Any], *, result: str, handler: str, removed: bool, now: datetime) -> Outgoing:
+def closing_replies(parent: str, case: dict[str, Any], *, result: str, handler: str, removed: bool, now: datetime,
+                    rechecked: bool = False) -> Outgoing:
     """回复 to every reporter of the case, each with a full statement of reasons."""
     return [(reply(parent, r["report_id"], case["_id"], "closed",
-                   replies.closed(case, r, result=result, handler=handler, removed=removed, closed_at=now), "closed", now),
+                   replies.closed(case, r, result=result, handler=handler, removed=removed, closed_at=now,
+                                  rechecked=rechecked), "closed", now),
              REPORTS_REPLIES) for r in case["reports"]]
 
 

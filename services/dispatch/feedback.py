@@ -86,7 +86,8 @@ def _closed(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback, verdict: Verd
         (announce.case_event(fb.event_id, case, "closed", result, now, closed_by=fb.department_code,
                              removed=removed, recheck_at=change["recheck"]["at"].isoformat() if "recheck" in change else None),
          CASES_EVENTS),
-        *announce.closing_replies(fb.event_id, case, result=result, handler=handler, removed=removed, now=now),
+        *announce.closing_replies(fb.event_id, case, result=result, handler=handler, removed=removed, now=now,
+                                  rechecked="recheck" in change),
     ]
     return {"$set": change}, events
 

@@ -71,10 +71,11 @@ def _basis(case: dict[str, Any]) -> str:
 
 
 def closed(case: dict[str, Any], report: dict[str, Any], *, result: str, handler: str,
-           removed: bool, closed_at: datetime) -> str:
+           removed: bool, closed_at: datetime, rechecked: bool = False) -> str:
     """办结回复: facts, measure, who, basis, redress."""
     tracking = f"（受理编号{report['tracking_no']}）" if report.get("tracking_no") else ""
-    measure = "删除（下架）被举报内容，本中心将在一段时间后复查" if removed else "依法依规处置"
+    measure = "删除（下架）被举报内容" if removed else "依法依规处置"
+    measure += "，本中心将在一段时间后复查该内容是否确已删除" if rechecked else ""
     return (
         f"您于{_day(report.get('submitted_at'))}提交的举报{tracking}已于{_day(closed_at)}办结。"
         f"一、查明情况及处理结果：{result.rstrip('。')}。"

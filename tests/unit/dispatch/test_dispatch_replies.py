@@ -34,3 +34,11 @@ def test_a_report_joining_a_closed_case_gets_its_outcome(make_case):
     case = make_case() | {"status": "closed", "result": "已删除", "handler_name": "新竹街道办", "closed_at": CLOSED_AT}
     reply = announce.joined_reply("t-1", "r-1", case, CLOSED_AT)
     assert reply.kind == "closed" and "已删除" in reply.text
+
+
+def test_the_reply_promises_a_recheck_only_when_one_is_scheduled(make_case):
+    case = make_case()
+    report = case["reports"][0]
+    promised = replies.closed(case, report, result="已删除", handler="平台", removed=True, closed_at=CLOSED_AT, rechecked=True)
+    silent = replies.closed(case, report, result="已删除", handler="平台", removed=True, closed_at=CLOSED_AT)
+    assert "复查" in promised and "复查" not in silent and "删除（下架）" in silent
