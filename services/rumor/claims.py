@@ -112,6 +112,12 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
     if same_urls:
         total += params.join.url_bonus
         reasons.append(Reason(rule="rumor.url", detail="same target URL", terms=same_urls, score=params.join.url_bonus))
+    mine = {t for t in features.vector if t.startswith("k:")}
+    theirs = {t for t in profile.centroid if t.startswith("k:")}
+    if mine and theirs and not mine & theirs and params.join.concept_conflict_penalty:
+        total -= params.join.concept_conflict_penalty
+        reasons.append(Reason(rule="rumor.concept_conflict", detail="the report and the claim name different happenings",
+                              terms=sorted(mine | theirs), score=-params.join.concept_conflict_penalty))
     claim_places = ClaimPlaces(provinces=profile.provinces, cities=profile.cities,
                                districts=profile.districts, sites=profile.sites)
     verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places))

@@ -1,0 +1,44 @@
+"""Two rumors about one place are two claims when they name different happenings (中毒 vs
+体罚, 溃坝 vs 地震); retellings of one happening in other words still meet. (Texts written for
+these tests; the shared dev data is evaluation only.)"""
+from __future__ import annotations
+
+from services.rumor.claims import new_claim, score
+from services.rumor.clustering import cluster_reports
+from services.rumor.features import featurize
+from services.rumor.params import RumorParams
+
+from .conftest import build_report
+
+
+def _claims(texts: list[str], location: str, params: RumorParams) -> list[str]:
+    reports = [build_report(f"r-{i}", text, location=location, minutes=10 * i) for i, text in enumerate(texts)]
+    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
+
+
+def test_a_different_happening_at_the_same_school_starts_its_own_claim(params):
+    claims = _claims([
+        "青秀区某小学食堂饭菜有问题，好多学生食物中毒送医院了",
+        "听说青秀区那个小学一堆学生吃了食堂上吐下泻，是不是中毒",
+        "青秀区某小学老师体罚学生，罚跪一个小时还打耳光",
+    ], "南宁市青秀区", params)
+    assert claims[0] == claims[1] != claims[2]
+
+
+def test_retellings_of_one_happening_in_other_words_still_join(params):
+    claims = _claims([
+        "网传邕宁区那座水库溃坝了，下游村子都被淹了",
+        "邕宁区水库决堤，下游的村都淹了赶紧跑",
+    ], "南宁市邕宁区", params)
+    assert claims[0] == claims[1]
+
+
+def test_the_conflict_is_a_reason_the_operator_can_read_and_costs_the_configured_penalty(params):
+    claim = new_claim(build_report("r-1", "青秀区某小学好多学生食物中毒送医院", location="南宁市青秀区"), params)
+    report = build_report("r-2", "青秀区某小学老师体罚学生罚跪", location="南宁市青秀区", minutes=10)
+    on = score(featurize(report, params), claim, params)
+    off_params = params.model_copy(update={"join": params.join.model_copy(update={"concept_conflict_penalty": 0.0})})
+    off = score(featurize(report, off_params), claim, off_params)
+    [reason] = [r for r in on.reasons if r.rule == "rumor.concept_conflict"]
+    assert reason.score == -params.join.concept_conflict_penalty and {"k:poisoning", "k:violence"} <= set(reason.terms)
+    assert round(off.total - on.total, 6) == params.join.concept_conflict_penalty
