@@ -44,16 +44,25 @@ class MediaConsumer(ConsumerRebalanceListener):
         self.outage_pause_s = outage_pause_s
         self.service = settings.service_name
         self._lanes: dict[TopicPartition, asyncio.Task[None]] = {}
-        self._consumer: AIOKafkaConsumer | None = None
         self.assigned = asyncio.Event()  # tests and readiness: the group gave us partitions
 
     async def run(self) -> None:
+        """Consume until cancelled; a broken connection or consumer starts a new one."""
+        while True:
+            try:
+                await self._run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Kafka away or a consumer error: offsets are committed, start over
+                log.warning("media_consumer_restarting", error=repr(exc))
+                await asyncio.sleep(self.outage_pause_s)
+
+    async def _run_once(self) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers, group_id=self.group,
             client_id=f"{self.service}-media", enable_auto_commit=False, auto_offset_reset="earliest",
             fetch_max_wait_ms=100, metadata_max_age_ms=30_000)
         consumer.subscribe([self.settings.topic(t) for t in self.topics], listener=self)
-        self._consumer = consumer
         await consumer.start()
         try:
             while True:
@@ -85,7 +94,11 @@ class MediaConsumer(ConsumerRebalanceListener):
     async def _lane(self, consumer: AIOKafkaConsumer, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
         try:
             for record in records:
-                outcome = await self._process(record)
+                try:
+                    outcome = await self._process(record)
+                except Exception:  # a bug outside the per-record handling: the record comes again
+                    log.exception("lane_failed", topic=record.topic, offset=record.offset)
+                    outcome = "outage"
                 metrics.CONSUMED.labels(service=self.service, topic=self._design(record.topic), outcome=outcome).inc()
                 if outcome == "outage":
                     consumer.seek(tp, record.offset)  # this record and the rest come again
