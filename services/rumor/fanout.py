@@ -38,26 +38,36 @@ def delivery(desk: Desk, channel: str, *, republish_no: int = 0, action: Action 
         claim_reviewed=pub.content.claim_reviewed, published_at=pub.published_at)
 
 
-def reporter_reply(desk: Desk, report_id: str) -> ReporterReply:
-    """What one reporter of the claim is told about this version, with the link to the article."""
+def reporter_reply(desk: Desk, report_id: str, *, first: bool = False) -> ReporterReply:
+    """What one reporter of the claim is told about this version, with the link to the article;
+    `first`: the reporter hears of the rebuttal for the first time (any version is news to them)."""
     pub = _publication(desk)
-    text, kind, status = _reply_text(pub), "rebuttal", None
-    if pub.action == "publish":
-        status = "rebutted" if pub.verdict == "false" else None
-    else:
-        kind = "correction"
+    first = first or pub.action == "publish"
+    status = "rebutted" if first and pub.verdict == "false" else None
     return ReporterReply(event_id=derive_event_id(_version_key(pub), f"reply:{report_id}"), occurred_at=pub.updated_at,
-                         report_id=report_id, kind=kind, text=text, link=pub.url, status=status)  # type: ignore[arg-type]
+                         report_id=report_id, kind="rebuttal" if first else "correction",
+                         text=_first_text(pub) if first else _revision_text(pub), link=pub.url, status=status)
 
 
-def _reply_text(pub: Publication) -> str:
+def late_reply(desk: Desk, report_id: str) -> ReporterReply | None:
+    """A report that joins a claim whose rebuttal is out is answered at once with the current
+    version; nothing while the claim is unpublished or its rebuttal withdrawn."""
+    if desk.status != "published" or desk.publication is None:
+        return None
+    return reporter_reply(desk, report_id, first=True)
+
+
+def _first_text(pub: Publication) -> str:
+    c = pub.content
+    lead = {"false": "经核查为谣言", "true": "经核实属实", "unverifiable": "目前无法证实"}[pub.verdict]
+    return f"您举报的信息“{c.claim_reviewed}”{lead}（{VERDICT_ZH[pub.verdict]}）。{c.authority}已发布《{c.title}》，详见 {pub.url}"
+
+
+def _revision_text(pub: Publication) -> str:
     c = pub.content
     if pub.action == "withdraw":
         return f"此前发布的《{c.title}》已撤回：{pub.revisions[-1].note}。如有新的核查结果，将另行告知。"
-    if pub.action == "correct":
-        return f"您举报的信息相关核查内容已更正（第{pub.version}版）：《{c.title}》，详见 {pub.url}。更正说明：{pub.revisions[-1].note}"
-    lead = {"false": "经核查为谣言", "true": "经核实属实", "unverifiable": "目前无法证实"}[pub.verdict]
-    return f"您举报的信息“{c.claim_reviewed}”{lead}（{VERDICT_ZH[pub.verdict]}）。{c.authority}已发布《{c.title}》，详见 {pub.url}"
+    return f"您举报的信息相关核查内容已更正（第{pub.version}版）：《{c.title}》，详见 {pub.url}。更正说明：{pub.revisions[-1].note}"
 
 
 def rumor_event(desk: Desk) -> RumorEvent:

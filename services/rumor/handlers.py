@@ -72,11 +72,11 @@ class RumorDesk:
             events.append((RumorEvent(event_id=derive_event_id(triaged.event_id, "alert"), claim_id=profile.claim_id,
                                       kind="alert", detail=f"{profile.report_count} reports",
                                       data={"report_count": profile.report_count}), RUMORS_EVENTS))
-        # The claim's rebuttal is out: this reporter is told now, in the same write that adds
+        # If the claim's rebuttal is out, this reporter is told now, in the same write that adds
         # the report, so the publication and this join cannot miss each other (store.py).
-        reply = current.desk.status == "published" and current.desk.publication is not None
+        reply = fanout.late_reply(current.desk, report.id)
         if reply:
-            events.append((fanout.reporter_reply(current.desk, report.id), REPORTS_REPLIES))
+            events.append((reply, REPORTS_REPLIES))
         await self.store.replace(current.version, profile, events)
         metrics.RUMOR_REPORTS.labels(outcome="joined_claim").inc()
         if alert:

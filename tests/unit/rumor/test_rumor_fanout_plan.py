@@ -70,3 +70,14 @@ def test_a_re_publish_sends_a_first_publication_to_a_channel_that_never_showed_i
     assert withdrawn is not None
     assert fanout.republish_action(withdrawn, "delivered") == "withdraw"
     assert fanout.republish_action(withdrawn, "failed") is None
+
+
+def test_a_late_reporter_hears_the_current_version_as_news_and_nothing_once_withdrawn():
+    assert fanout.late_reply(rebuttals.verify(Desk(claim_id="clm-9"), verdict="false", note="", by=None, at=T0),
+                             "rep-9") is None
+    corrected = rebuttals.correct(desk(), content=CONTENT.model_copy(update={"title": "“停水三天”系谣言（更正）"}),
+                                  note="标题更正", channels=("weibo",), at=T0)
+    reply = fanout.late_reply(corrected, "rep-9")
+    assert reply is not None and reply.kind == "rebuttal" and reply.status == "rebutted"
+    assert "（更正）" in reply.text and "谣言" in reply.text and "更正说明" not in reply.text
+    assert fanout.late_reply(rebuttals.withdraw(desk(), reason="x", channels=(), at=T0), "rep-9") is None
