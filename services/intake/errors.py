@@ -29,6 +29,9 @@ CODE_BY_STATUS = {
 }
 
 
+BODY_NOT_PARSED = "There was an error parsing the body"
+
+
 class ApiError(StarletteHTTPException):
     """An HTTP refusal with its error code and Chinese message."""
 
@@ -71,6 +74,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # FastAPI's own, e.g. bytes that are not UTF-8
+            details = [{"loc": ["body"], "field": "body", "type": "body_unreadable", "msg": "请求体无法解析（应为 UTF-8 编码的 JSON）"}]
+            return error_response(422, "validation_failed", messages.summary(details), details)
         error = getattr(exc, "error", None) or CODE_BY_STATUS.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return error_response(exc.status_code, error, message, headers=exc.headers)

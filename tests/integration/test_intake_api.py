@@ -81,6 +81,9 @@ async def test_bad_input_is_refused_field_by_field_in_one_chinese_error_format(i
         not_json = await client.post("/api/v1/reports", content=b"{text:", headers={"content-type": "application/json"})
         assert not_json.status_code == 422 and not_json.json()["detail"][0]["msg"] == "不是有效的 JSON"
 
+        not_utf8 = await client.post("/api/v1/reports", content=b"\xff\xfe{", headers={"content-type": "application/json"})
+        assert not_utf8.status_code == 422 and not_utf8.json()["detail"][0]["field"] == "body"
+
         wrong = await client.get("/api/v1/reports/NN-20260101-000001", params={"token": "x" * 20})
         assert wrong.status_code == 404 and wrong.json()["error"] == "not_found"
 
