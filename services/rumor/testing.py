@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
-from datetime import UTC, datetime
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import uvicorn
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from libs.common.events import CaseRef, Event, ReportContent, ReportTriaged, TriageDecision
+from deploy.local.infra import free_port
+from libs.common.events import CaseRef, ReportContent, ReportTriaged, TriageDecision
+# The generic Kafka test helpers are intake's, re-exported rather than written twice.
+from services.intake.testing import publish, read_topic, wait_for  # noqa: F401
 from services.rumor import signing
 from services.rumor.settings import RumorSettings
 
@@ -76,59 +77,6 @@ async def running(app: FastAPI, *, kafka: bool = True, timeout: float = 60) -> A
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://rumor.test") as client:
             yield client
-
-
-async def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(interval)
-
-
-async def publish(bootstrap: str, topic: str, *events: Event) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        for event in events:
-            await producer.send_and_wait(topic, event.model_dump_json().encode(), key=event.key.encode())
-    finally:
-        await producer.stop()
-
-
-async def read_topic(bootstrap: str, topic: str, *, until: Callable[[list[dict[str, Any]]], bool],
-                     timeout: float = 60.0, settle_s: float = 0.0) -> list[dict[str, Any]]:
-    """Every message on `topic` from the start, until `until(messages)`, then `settle_s` more."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-                                metadata_max_age_ms=1000)
-    await consumer.start()
-    out: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    settle_until: float | None = None
-    try:
-        while True:
-            batch = await consumer.getmany(timeout_ms=200)
-            out.extend(json.loads(r.value) for records in batch.values() for r in records)
-            now = time.monotonic()
-            if settle_until is None and until(out):
-                settle_until = now + settle_s
-            if settle_until is not None and now >= settle_until:
-                return out
-            if now > deadline:
-                raise TimeoutError(f"{topic}: condition not met, {len(out)} messages read")
-    finally:
-        await consumer.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ChannelReceiver:
