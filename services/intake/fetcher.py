@@ -69,8 +69,9 @@ class HttpSnapshotFetcher:
         if target.scheme not in ("http", "https") or not target.host:
             return FetchResult(**base, final_url=url, redirects=hops, outcome="refused", error="scheme")
         port = target.port or (443 if target.scheme == "https" else 80)
+        host = target.raw_host.decode("ascii")  # IDNA (例子.中国 → xn--...), as DNS and TLS want it
         try:
-            addresses = await self.resolver(target.host, port)
+            addresses = await self.resolver(host.strip("[]"), port)
         except socket.gaierror as exc:
             return FetchResult(**base, final_url=url, redirects=hops, outcome="gone", error=f"dns: {exc}"[:300])
         if not addresses:
@@ -80,7 +81,7 @@ class HttpSnapshotFetcher:
         address = addresses[0]
         pinned = target.copy_with(host=address)
         headers = {"Host": target.netloc.decode("ascii"), "User-Agent": USER_AGENT, "Accept": "*/*"}
-        extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+        extensions = {"sni_hostname": host} if target.scheme == "https" else {}
         request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
         response = await client.send(request, stream=True)
         try:

@@ -49,3 +49,9 @@ async def test_a_host_that_no_longer_resolves_is_recorded_as_gone():
     result = await fetcher.fetch("https://deleted.example.cn/post/1")
     assert result.outcome == "gone" and result.error.startswith("dns:")
     assert result.fetched_at == CLOCK.now()
+
+
+async def test_an_internationalized_host_is_resolved_in_its_ascii_form():
+    fetcher, asked = _fetcher({"xn--fsqu00a.xn--fiqs8s": ["192.168.0.3"]})
+    result = await fetcher.fetch("https://例子.中国/帖子")
+    assert asked == ["xn--fsqu00a.xn--fiqs8s:443"] and result.outcome == "refused"
