@@ -29,8 +29,10 @@ def client_ip(request: Request, trust_forwarded: bool) -> str:
 
 
 def ip_rate_limit(ctx: IntakeContext) -> Callable[[Request], Awaitable[None]]:
+    """Writes (POST) and reads (status look-ups) have separate buckets per client address."""
     async def limit(request: Request) -> None:
-        wait = ctx.ip_limiter.take(client_ip(request, ctx.settings.trust_forwarded_for))
+        limiter = ctx.ip_limiter if request.method == "POST" else ctx.read_limiter
+        wait = limiter.take(client_ip(request, ctx.settings.trust_forwarded_for))
         if wait:
             metrics.RATE_LIMITED.labels(scope="ip").inc()
             if request.method == "POST":

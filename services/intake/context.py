@@ -40,6 +40,7 @@ class IntakeContext:
                                  s.public_base_url, snapshot_urls=s.evidence_snapshot)
         self.registry = PlatformRegistry(self.store.platforms, self.privacy)
         self.ip_limiter = TokenBucketLimiter(s.rate_ip_per_minute, s.rate_ip_burst, self.monotonic)
+        self.read_limiter = TokenBucketLimiter(s.rate_ip_reads_per_minute, s.rate_ip_reads_burst, self.monotonic)
         self.platform_limiter = TokenBucketLimiter(s.rate_platform_per_minute, s.rate_platform_burst, self.monotonic)
         self.trust = TrustPolicy(s.trusted_min_reports, s.trusted_min_valid_ratio)
         self.scoring = PointsPolicy(s.points_per_report, s.points_per_valid, s.points_per_accepted, s.points_per_invalid)

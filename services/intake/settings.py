@@ -36,8 +36,10 @@ class IntakeSettings(ServiceSettings):
     webhook_max_body_bytes: int = 4 * 1024 * 1024  # a batch of 100 reports is larger than one form
 
     # Flood control (per instance, in memory: see ratelimit.py for why).
-    rate_ip_per_minute: float = 30.0
+    rate_ip_per_minute: float = 30.0  # submissions and registrations
     rate_ip_burst: int = 20
+    rate_ip_reads_per_minute: float = 240.0  # status look-ups: a page polling every 0.5 s fits
+    rate_ip_reads_burst: int = 120
     rate_platform_per_minute: float = 1200.0  # reports per minute per platform
     rate_platform_burst: int = 300
     trust_forwarded_for: bool = False  # only behind a proxy that sets X-Forwarded-For itself

@@ -95,10 +95,14 @@ async def test_bad_input_is_refused_field_by_field_in_one_chinese_error_format(i
 async def test_a_flood_from_one_address_is_answered_429_with_retry_after(infra, topic_prefix, mongo_db_name):
     settings = settings_for(infra, topic_prefix, mongo_db_name, rate_ip_per_minute=6, rate_ip_burst=3)
     async with running(create_app(settings), kafka=False, client_ip="198.51.100.99") as client:
-        codes = [(await client.post("/api/v1/reports", json={"text": f"刷屏测试第{i}条：某网站发布赌博广告"})).status_code
-                 for i in range(4)]
+        answers = [await client.post("/api/v1/reports", json={"text": f"刷屏测试第{i}条：某网站发布赌博广告"})
+                   for i in range(4)]
         refused = await client.post("/api/v1/reports", json={"text": "再来一条"})
-    assert codes == [202, 202, 202, 429]
+        # Looking up a status has its own bucket: a refused writer can still follow its reports.
+        receipt = answers[0].json()
+        still_readable = await client.get(f"/api/v1/reports/{receipt['tracking_no']}", params={"token": receipt["status_token"]})
+    assert [a.status_code for a in answers] == [202, 202, 202, 429]
+    assert still_readable.status_code == 200
     assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
     assert 1 <= int(refused.headers["retry-after"]) <= 10
 
