@@ -6,12 +6,12 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
-from libs.common.events import CaseFeedback, ReportTriaged, TakedownRequested
+from libs.common.events import CaseFeedback, ReportTriaged, RumorEvent, TakedownRequested
 from libs.common.outbox import OutboxRelay
 from libs.common.service import Runtime, build_app
 from libs.common.topics import (
     CASES_EVENTS, CASES_FEEDBACK, CASES_TAKEDOWN, CASES_TRANSFERRED, DEFAULT_PARTITIONS, DEPARTMENT_PARTITIONS,
-    REPORTS_REPLIES, REPORTS_TRIAGED, dispatch_topic,
+    REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dispatch_topic,
 )
 from services.dispatch.deadlines import load_deadline_policy
 from services.dispatch.directory import load_directory
@@ -53,6 +53,8 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
                       model=CaseFeedback, handle=dispatcher.on_feedback)
     runtime.subscribe(topic=CASES_TAKEDOWN, group="dispatch-takedown",
                       model=TakedownRequested, handle=takedowns.on_takedown)
+    runtime.subscribe(topic=RUMORS_EVENTS, group="dispatch-rumors",
+                      model=RumorEvent, handle=dispatcher.on_rumor_event)
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()
@@ -61,7 +63,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
         rt.spawn(relay.run(), "outbox-relay")
         rt.spawn(scheduler.run(), "chase-scheduler")
 
-    produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES)
+    produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES, RUMORS_EVENTS)
     topics = {t: DEFAULT_PARTITIONS for t in produced}
     topics |= {dispatch_topic(d.code): DEPARTMENT_PARTITIONS for d in directory.all_departments()}
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from libs.common.clock import Clock
-from libs.common.events import CaseFeedback, ReportTriaged
+from libs.common.events import CaseFeedback, ReportTriaged, RumorEvent
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
 from libs.common.topics import REPORTS_REPLIES
@@ -60,6 +60,11 @@ class Dispatcher:
 
     async def on_feedback(self, feedback: CaseFeedback) -> None:
         await answer(self, feedback)
+
+    async def on_rumor_event(self, event: RumorEvent) -> None:
+        """Rebuttals published count in the upward reports (辟谣); the rest is the rumor desk's."""
+        if event.kind == "published":
+            await self.store.record_rebuttal(event.claim_id, event.rebuttal_id, event.occurred_at)
 
     async def _join(self, case: dict[str, Any], triaged: ReportTriaged, now: datetime) -> None:
         report_id = triaged.report.report_id

@@ -51,11 +51,17 @@ class DispatchStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.cases = db["cases"]
         self.meta = db["meta"]
+        self.rebuttals = db["rebuttals"]  # first publication per claim, for the upward reports
 
     async def create_indexes(self) -> None:
         await self.cases.create_index([("status", ASCENDING), ("deadline_at", ASCENDING)])
         await self.cases.create_index([("department_code", ASCENDING), ("status", ASCENDING)])
         await self.cases.create_index([("recheck.state", ASCENDING), ("recheck.at", ASCENDING)])
+
+    async def record_rebuttal(self, claim_id: str, rebuttal_id: str | None, published_at: datetime) -> None:
+        """Idempotent: the earliest publication of a claim's rebuttal is what the reports count."""
+        await self.rebuttals.update_one({"_id": claim_id}, {"$min": {"published_at": published_at},
+                                                           "$setOnInsert": {"rebuttal_id": rebuttal_id}}, upsert=True)
 
     async def get(self, case_id: str) -> dict[str, Any] | None:
         return await self.cases.find_one({"_id": case_id}, HIDDEN)

@@ -12,10 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from aiokafka import AIOKafkaProducer
 from prometheus_client import REGISTRY
 from pymongo import AsyncMongoClient
 
 from libs.common.clock import ManualClock
+from libs.common.events import RumorEvent
+from libs.common.topics import RUMORS_EVENTS
 from services.dispatch.app import create_app
 from services.dispatch.settings import DispatchSettings
 
@@ -81,6 +84,36 @@ async def test_daily_and_monthly_statistics_over_http_and_the_command_line(infra
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 0, cli.stderr
     assert "reports,gambling,赌博,by_category,2" in cli.stdout.splitlines()
+
+
+async def test_rebuttals_published_on_rumors_events_count_once_per_claim_in_the_reports(infra, topic_prefix, mongo_db_name):
+    settings = DispatchSettings(KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,  # type: ignore[call-arg]
+                                TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name, LOG_JSON=False, LOG_LEVEL="WARNING")
+    at = OPENED + timedelta(hours=2)
+    events = [RumorEvent(claim_id="clm-a", kind="published", rebuttal_id="rb-1", occurred_at=at),
+              RumorEvent(claim_id="clm-a", kind="published", rebuttal_id="rb-1", occurred_at=at + timedelta(hours=1)),
+              RumorEvent(claim_id="clm-a", kind="delivered", channel="website", occurred_at=at),
+              RumorEvent(claim_id="clm-b", kind="alert", occurred_at=at)]
+    app = create_app(settings, clock=ManualClock(NOW))
+    async with app.router.lifespan_context(app):
+        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+        await producer.start()
+        try:
+            for event in events:
+                await producer.send_and_wait(settings.topic(RUMORS_EVENTS), event.model_dump_json().encode(), key=event.key.encode())
+        finally:
+            await producer.stop()
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as client:
+            for _ in range(150):
+                daily = (await client.get("/api/v1/statistics/daily", params={"date": "2026-05-11"})).json()
+                if daily["rumors_rebutted"]:
+                    break
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1.0)  # let the repeat and the other kinds be consumed too
+            daily = (await client.get("/api/v1/statistics/daily", params={"date": "2026-05-11"})).json()
+            next_day = (await client.get("/api/v1/statistics/daily", params={"date": "2026-05-12"})).json()
+    assert daily["rumors_rebutted"] == 1
+    assert next_day["rumors_rebutted"] == 0
 
 
 async def _gauge(name: str, labels: dict[str, str], timeout: float = 15.0) -> float | None:

@@ -16,7 +16,7 @@ from services.dispatch.deadlines import load_deadline_policy
 from services.dispatch.settings import DispatchSettings
 from services.dispatch.statistics.compute import summarize
 from services.dispatch.statistics.period import Period, daily, monthly, parse_month, previous_month, yesterday
-from services.dispatch.statistics.query import cases_for
+from services.dispatch.statistics.query import cases_for, rebuttals_in
 from services.dispatch.statistics.render import to_csv
 
 
@@ -32,10 +32,12 @@ async def render(kind: str, text: str | None, fmt: str, settings: DispatchSettin
     period = period_of(kind, text, settings)
     client = make_client(settings)
     try:
-        cases = await cases_for(database(client, settings)["cases"], period)
+        db = database(client, settings)
+        cases = await cases_for(db["cases"], period)
+        rebutted = await rebuttals_in(db["rebuttals"], period)
     finally:
         await client.close()
-    stats = summarize(cases, period, SystemClock().now())
+    stats = summarize(cases, period, SystemClock().now(), rumors_rebutted=rebutted)
     return to_csv(stats) if fmt == "csv" else stats.model_dump_json(indent=2) + "\n"
 
 

@@ -19,8 +19,6 @@ from libs.common.vocabulary import CATEGORIES, CHANNELS, SEVERITIES
 from services.dispatch.casefile import OPEN_STATUSES
 from services.dispatch.statistics.period import Period
 
-RUMORS_NOTE = ("rumors_rebutted is left empty: rebuttals are the rumor service's, and dispatch neither reads "
-               "its database nor consumes rumors.events yet; count `published` events on rumors.events to fill it.")
 NOTABLE = ("major", "emergency")
 
 
@@ -64,8 +62,7 @@ class Statistics(BaseModel):
     overdue_at_end: int
     departments: list[DepartmentLine]
     major_and_emergency: list[NotableCase]
-    rumors_rebutted: int | None = None
-    notes: list[str] = [RUMORS_NOTE]
+    rumors_rebutted: int  # claims whose first rebuttal was published in the period (from rumors.events)
 
 
 def _within(t: datetime | None, start: datetime, end: datetime) -> bool:
@@ -112,7 +109,7 @@ def _departments(cases: list[dict[str, Any]], period: Period, as_of: datetime) -
     return sorted(lines.values(), key=lambda d: d.department_code)
 
 
-def summarize(cases: list[dict[str, Any]], period: Period, now: datetime) -> Statistics:
+def summarize(cases: list[dict[str, Any]], period: Period, now: datetime, *, rumors_rebutted: int = 0) -> Statistics:
     as_of = min(period.end, now)
     opened = [c for c in cases if _within(c["opened_at"], period.start, period.end)]
     closed = [c for c in cases if _within(c.get("closed_at"), period.start, period.end)]
@@ -130,4 +127,5 @@ def summarize(cases: list[dict[str, Any]], period: Period, now: datetime) -> Sta
         closed_within_deadline_share=round(on_time / len(closed), 4) if closed else None,
         open_at_end=len(still_open), overdue_at_end=sum(c["deadline_at"] <= as_of for c in still_open),
         departments=_departments(cases, period, as_of), major_and_emergency=notable,
+        rumors_rebutted=rumors_rebutted,
     )

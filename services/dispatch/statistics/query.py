@@ -1,4 +1,4 @@
-"""The statistics' only reads of MongoDB: dispatch's own `cases` collection."""
+"""The statistics' only reads of MongoDB: dispatch's own `cases` and `rebuttals` collections."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,3 +33,8 @@ async def census_cases(cases: AsyncCollection, closed_since: datetime) -> list[d
     """Open cases and those closed since `closed_since`, for the census gauges."""
     query = {"$or": [{"status": {"$in": list(OPEN_STATUSES)}}, {"closed_at": {"$gte": closed_since}}]}
     return [doc async for doc in cases.find(query, FIELDS)]
+
+
+async def rebuttals_in(rebuttals: AsyncCollection, period: Period) -> int:
+    """Claims whose first rebuttal was published in the period (recorded from rumors.events)."""
+    return await rebuttals.count_documents({"published_at": {"$gte": period.start, "$lt": period.end}})

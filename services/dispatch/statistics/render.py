@@ -37,7 +37,7 @@ def rows(stats: Statistics) -> list[tuple[Any, ...]]:
         out += [("department", d.department_code, d.department_name, m, getattr(d, m))
                 for m in ("opened", "closed", "closed_within_deadline", "open_at_end", "overdue_at_end")]
     out += [("major_and_emergency", c.case_id, c.department_code or "", c.severity, c.status) for c in stats.major_and_emergency]
-    out.append(("rumors", "all", "辟谣", "rebutted", "" if stats.rumors_rebutted is None else stats.rumors_rebutted))
+    out.append(("rumors", "all", "辟谣", "rebutted", stats.rumors_rebutted))
     return out
 
 

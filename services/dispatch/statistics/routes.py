@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
 from services.dispatch.statistics.census import run_census
 from services.dispatch.statistics.compute import Statistics, summarize
 from services.dispatch.statistics.period import Period, daily, monthly, parse_month, previous_month, yesterday
-from services.dispatch.statistics.query import cases_for
+from services.dispatch.statistics.query import cases_for, rebuttals_in
 from services.dispatch.statistics.render import to_csv
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def statistics_router(dispatcher: Dispatcher) -> APIRouter:
     router = APIRouter(prefix="/api/v1/statistics", tags=["reports upward 网情报送"], lifespan=census_lifespan)
 
     async def answer(period: Period, fmt: Format) -> Statistics | Response:
-        stats = summarize(await cases_for(cases, period), period, clock.now())
+        stats = summarize(await cases_for(cases, period), period, clock.now(),
+                          rumors_rebutted=await rebuttals_in(dispatcher.store.rebuttals, period))
         if fmt == "csv":
             filename = f"netreport-{period.kind}-{period.label}.csv"
             # The BOM makes spreadsheet programs read the Chinese names as UTF-8.

@@ -60,7 +60,7 @@ def test_day_figures_count_reports_cases_departments_and_on_time_closing() -> No
     lines = {d.department_code: d for d in stats.departments}
     assert lines["nn-a"].opened == 1 and lines["nn-a"].closed == 1 and lines["nn-a"].closed_within_deadline == 0
     assert lines["nn-police"].closed_within_deadline == 1
-    assert stats.rumors_rebutted is None and "rumors_rebutted" in stats.notes[0]
+    assert stats.rumors_rebutted == 0
 
 
 def test_a_running_period_is_measured_as_of_now() -> None:
@@ -73,14 +73,14 @@ def test_nothing_closed_gives_no_share_rather_than_a_false_zero() -> None:
 
 
 def test_csv_is_long_format_with_every_category_and_chinese_names() -> None:
-    stats = summarize([case("c1", opened=T0)], daily(DAY, TZ), now=T0 + timedelta(days=2))
+    stats = summarize([case("c1", opened=T0)], daily(DAY, TZ), now=T0 + timedelta(days=2), rumors_rebutted=3)
     rows = list(csv.DictReader(io.StringIO(to_csv(stats))))
     assert rows[0].keys() == {"section", "key", "name", "measure", "value"}
     by = {(r["section"], r["key"], r["measure"]): r for r in rows}
     assert by[("reports", "fraud", "by_category")]["value"] == "1" and by[("reports", "fraud", "by_category")]["name"] == "诈骗"
     assert by[("reports", "rumor", "by_category")]["value"] == "0"
     assert by[("department", "nn-a", "open_at_end")]["value"] == "1"
-    assert by[("rumors", "all", "rebutted")]["value"] == ""
+    assert by[("rumors", "all", "rebutted")]["value"] == "3"
 
 
 def test_census_counts_due_soon_escalated_and_closed_with_zeros_for_quiet_departments() -> None:
