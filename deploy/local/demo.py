@@ -81,6 +81,8 @@ async def main() -> None:
         say(f"  {name:<9} http://127.0.0.1:{PORTS[name]}/docs   metrics: http://127.0.0.1:{PORTS[name]}/metrics")
     say(f"  prometheus http://127.0.0.1:{PORTS['prometheus']}/alerts   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
     say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv")
+    say(f"  rumor claims (operators) http://127.0.0.1:{PORTS['rumor']}/api/v1/claims  "
+        "with header 'Authorization: Bearer $(cat .data/operator.token)'")
     say("Cases arriving at departments (Ctrl-C stops everything):")
     await watch_departments()
 

@@ -17,8 +17,9 @@ PORTS = {"kafka": 19092, "kafka_controller": 19093, "mongo": 27027, "intake": 80
          "prometheus": 9090}
 
 
-def local_secret(data: Path = DATA) -> str:
-    path = data / "secret.key"
+def local_secret(data: Path = DATA, name: str = "secret.key") -> str:
+    """Generated once per data folder, readable by its owner only, never in the repo."""
+    path = data / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
@@ -31,6 +32,12 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         "MONGO_URI": f"mongodb://127.0.0.1:{PORTS['mongo']}",
         "DATA_DIR": str(data),
         "NETREPORT_SECRET_KEY": local_secret(data),
+        # One local operator token for intake's and rumor's operator APIs (.data/operator.token).
+        "INTAKE_OPERATOR_TOKEN": local_secret(data, "operator.token"),
+        "RUMOR_OPERATOR_TOKEN": local_secret(data, "operator.token"),
+        # Platforms and channels get secrets derived from the local key, so webhooks can be tried.
+        "INTAKE_PLATFORM_DEV_SECRETS": "true",
+        "RUMOR_CHANNEL_DEV_SECRETS": "true",
         "INTAKE_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['intake']}",
         "RUMOR_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['rumor']}",
         "PYTHONUNBUFFERED": "1",

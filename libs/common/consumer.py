@@ -77,7 +77,7 @@ def subscribe(
     consume.__name__ = f"consume_{group}_{topic}".replace(".", "_").replace("-", "_")
     broker.subscriber(
         real_topic,
-        group_id=group,
+        group_id=bus.settings.topic(group),  # prefixed like the topics: isolated runs never share a group
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         fetch_max_wait_ms=50,  # the default 500 ms wait dominates end-to-end latency (INFRA.md)

@@ -68,7 +68,7 @@ class Runtime:
         subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
                   service=self.settings.service_name)
         self.consumed.add(topic)
-        self.watches.add(Watch(group=group, topic=topic))
+        self.watches.add(Watch(group=self.settings.topic(group), topic=topic))  # the Kafka group id
 
     def spawn(self, coro: Awaitable[None], name: str) -> None:
         self.tasks.append(asyncio.create_task(coro, name=name))  # type: ignore[arg-type]
