@@ -8,7 +8,6 @@ that a crash may cause are skipped downstream by event_id.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -16,9 +15,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from libs.common import metrics
 from libs.common.bus import Bus, encode
 from libs.common.events import Event
-from libs.common.logs import get_logger
+from libs.common.waker import Waker, run_worker
 
-log = get_logger(__name__)
 PENDING = {"_outbox.0": {"$exists": True}}
 
 
@@ -41,28 +39,20 @@ class OutboxRelay:
         self.collections = collections
         self.service = service
         self.interval_s = interval_s
-        self._wake = asyncio.Event()
+        self._waker = Waker()
 
     def poke(self) -> None:
         """Something was staged: relay now rather than at the next tick."""
-        self._wake.set()
+        self._waker.poke()
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.relay_once()
-            except Exception as exc:  # Kafka or the database is down: try again later
-                if (task := asyncio.current_task()) is not None and task.cancelling():
-                    raise  # a shutdown that a client library turned into its own error
-                log.warning("outbox_relay_failed", error=repr(exc))
-                await asyncio.sleep(2.0)
-            if (task := asyncio.current_task()) is not None and task.cancelling():
-                raise asyncio.CancelledError  # stop even if the cancellation was swallowed above
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+        async def one_pass() -> bool:
+            await self.relay_once()
+            return False  # one pass per tick or poke, as entries may be staged while it runs
+
+        # Kafka or the database away: pause 2 s, then try again.
+        await run_worker(one_pass, self._waker, interval_s=self.interval_s,
+                         failed_event="outbox_relay_failed", failure_pause_s=2.0)
 
     async def relay_once(self, limit: int = 500) -> int:
         sent = 0

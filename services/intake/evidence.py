@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from libs.common.clock import Clock
 from libs.common.logs import bind_case, get_logger
+from libs.common.waker import Waker, run_worker
 from services.intake import metrics
 from services.intake.fetcher import UrlFetcher
 from services.intake.snapshot import FetchResult, chain_hash, record_for
 from services.intake.store import IntakeStore
-from services.intake.waker import Waker
 
 log = get_logger(__name__)
 
@@ -31,13 +31,7 @@ class SnapshotWorker:
         self._waker.poke()
 
     async def run(self) -> None:
-        while True:
-            try:
-                while await self.snapshot_one():
-                    pass
-            except Exception as exc:  # the database is down: try again later
-                log.warning("snapshot_pass_failed", error=repr(exc))
-            await self._waker.nap(self.interval_s)
+        await run_worker(self.snapshot_one, self._waker, interval_s=self.interval_s, failed_event="snapshot_pass_failed")
 
     async def snapshot_one(self) -> bool:
         """Snapshot the URLs of one pending report; False when none is pending."""

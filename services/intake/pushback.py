@@ -18,7 +18,7 @@ from libs.common.logs import get_logger
 from services.intake import metrics, outcomes, signing
 from services.intake.registry import PlatformRegistry
 from services.intake.store.callbacks import CallbackStore
-from services.intake.waker import Waker
+from libs.common.waker import Waker, run_worker
 
 log = get_logger(__name__)
 LEASE = timedelta(minutes=2)
@@ -69,13 +69,7 @@ class CallbackDeliverer:
         self._waker.poke()
 
     async def run(self) -> None:
-        while True:
-            try:
-                while await self.deliver_one():
-                    pass
-            except Exception as exc:  # the database is down: try again later
-                log.warning("callback_pass_failed", error=repr(exc))
-            await self._waker.nap(self.interval_s)
+        await run_worker(self.deliver_one, self._waker, interval_s=self.interval_s, failed_event="callback_pass_failed")
 
     async def deliver_one(self) -> bool:
         """Deliver one due callback; False when none is due."""
