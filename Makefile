@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test setup artifacts prometheus unit integration triage-replay dispatch-dryrun rumor-cluster eval bench clean-data
+.PHONY: run test setup artifacts prometheus unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
@@ -49,6 +49,9 @@ rumor-cluster: .venv/.synced  ## make -s rumor-cluster IN=rumors.jsonl
 
 eval: .venv/.synced  ## figures on the shared dev data
 	@$(PY) -m bench.eval_triage && $(PY) -m bench.eval_dispatch && $(PY) -m bench.eval_rumor
+
+bench-e2e: setup  ## end-to-end benchmark beside a bare Kafka relay; last line is JSON (bench/README.md)
+	@$(PY) -m bench.bench_e2e $(ARGS)
 
 clean-data:  ## forget local Kafka and database state
 	rm -rf .data

@@ -3,13 +3,38 @@
 mongo-java-server locally, a replica set in production: the same code, set by MONGO_URI.
 There are no transactions locally, so every state change is one atomic single-document
 update, and idempotency rests on unique keys.
+
+Every command a service sends is counted by name (`netreport_db_commands_total`): the
+database is the pipeline's bound (INFRA.md), so its cost per report is a figure the
+benchmark and the dashboards read, not a guess.
 """
 from __future__ import annotations
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
+from libs.common import metrics
 from libs.common.settings import ServiceSettings
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts commands and their time by service and command name (insert, find, update, ...)."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        pass
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        self._count(event.command_name, event.duration_micros, "ok")
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        self._count(event.command_name, event.duration_micros, "failed")
+
+    def _count(self, command: str, micros: int, outcome: str) -> None:
+        metrics.DB_COMMANDS.labels(service=self.service, command=command, outcome=outcome).inc()
+        metrics.DB_COMMAND_SECONDS.labels(service=self.service, command=command).inc(micros / 1e6)
 
 
 def make_client(settings: ServiceSettings) -> AsyncMongoClient:
@@ -18,6 +43,7 @@ def make_client(settings: ServiceSettings) -> AsyncMongoClient:
         tz_aware=True,
         serverSelectionTimeoutMS=5_000,
         appname=settings.service_name,
+        event_listeners=[CommandCounter(settings.service_name)],
     )
 
 

@@ -9,7 +9,7 @@ import logging
 import sys
 
 import structlog
-from structlog.contextvars import bind_contextvars, clear_contextvars
+from structlog.contextvars import bind_contextvars, clear_contextvars, unbind_contextvars
 
 
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
@@ -41,6 +41,13 @@ def get_logger(name: str | None = None) -> structlog.typing.FilteringBoundLogger
 def bind_case(**ids: str | None) -> None:
     """Bind case_id / event_id / report_id for the log lines of the current task."""
     bind_contextvars(**{k: v for k, v in ids.items() if v is not None})
+
+
+def bind_event(event_id: str, **ids: str | None) -> None:
+    """The ids of the event now being handled, replacing the previous event's (a batch
+    handler calls this per event, so no line names the wrong case)."""
+    unbind_contextvars("case_id", "event_id", "report_id")
+    bind_case(event_id=event_id, **ids)
 
 
 def clear_case(service: str) -> None:

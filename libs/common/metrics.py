@@ -67,3 +67,27 @@ HTTP_DURATION = Histogram(
     ["service", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+# Database cost (libs.common.db): the local database is the pipeline's bound, so every
+# command is counted by name; the benchmark divides these by the reports it sent.
+DB_COMMANDS = Counter(
+    "netreport_db_commands_total",
+    "Database commands sent, by command name (insert, find, update, findAndModify, aggregate, ...) and outcome",
+    ["service", "command", "outcome"],
+)
+DB_COMMAND_SECONDS = Counter(
+    "netreport_db_command_seconds_total",
+    "Time spent in database commands as the driver measured it, by command name",
+    ["service", "command"],
+)
+CONSUMER_BATCH = Histogram(
+    "netreport_consumer_batch_messages",
+    "Records handed to a consumer in one batch (libs.common.consumer): larger under load, 1 when idle",
+    ["service", "topic"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
+)
+OUTBOX_REFUSED = Counter(
+    "netreport_outbox_refused_total",
+    "Outbox entries Kafka refused for good (too large, invalid or forbidden topic), set aside with the reason",
+    ["service", "topic"],
+)

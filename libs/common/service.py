@@ -63,10 +63,13 @@ class Runtime:
         db = database(client, settings)
         return cls(settings, broker, Bus(broker, settings), client, db, Inbox(db["inbox"]))
 
-    def subscribe(self, *, topic: str, group: str, model: type[Event], handle: Callable[[Any], Awaitable[None]]) -> None:
-        """A reliable subscriber (libs.common.consumer) for this service."""
+    def subscribe(self, *, topic: str, group: str, model: type[Event],
+                  handle: Callable[[Any], Awaitable[None]] | None = None,
+                  handle_batch: Callable[[list[Any]], Awaitable[None]] | None = None) -> None:
+        """A reliable subscriber (libs.common.consumer) for this service: `handle_batch`
+        takes a whole batch of events at once, `handle` one event at a time."""
         subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
-                  service=self.settings.service_name)
+                  handle_batch=handle_batch, service=self.settings.service_name)
         self.consumed.add(topic)
         self.watches.add(Watch(group=self.settings.topic(group), topic=topic))  # the Kafka group id
 

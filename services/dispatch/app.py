@@ -34,10 +34,10 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     settings = settings or DispatchSettings()
     clock = clock or SystemClock()
     runtime = Runtime.create(settings)
-    store = DispatchStore(runtime.db)
+    relay = OutboxRelay(runtime.bus, service=settings.service_name)
+    store = DispatchStore(runtime.db, relay)
     directory = load_directory(settings.directory_file)
     platforms = load_platforms(settings.platforms_file)
-    relay = OutboxRelay(runtime.bus, [store.cases, store.meta], settings.service_name)
     dispatcher = Dispatcher(store, relay, directory, load_routing_policy(settings.routing_file),
                             load_deadline_policy(settings.deadlines_file), clock, platforms,
                             timedelta(seconds=settings.recheck_delay_s))
@@ -48,7 +48,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     takedowns = TakedownWorker(store, relay, platforms, sender, clock, settings.public_base_url)
 
     runtime.subscribe(topic=REPORTS_TRIAGED, group="dispatch",
-                      model=ReportTriaged, handle=dispatcher.on_triaged)
+                      model=ReportTriaged, handle_batch=dispatcher.on_triaged_batch)
     runtime.subscribe(topic=CASES_FEEDBACK, group="dispatch-feedback",
                       model=CaseFeedback, handle=dispatcher.on_feedback)
     runtime.subscribe(topic=CASES_TAKEDOWN, group="dispatch-takedown",

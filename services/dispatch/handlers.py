@@ -2,7 +2,9 @@
 its case and, when it is more severe, raises the case and re-routes it if the handling
 level changes. `Dispatcher` also holds what the feedback handler and scheduler share.
 
-    parse -> load case -> decide (decide.py) -> store with events (outbox) -> relay
+A batch at a time: load the batch's cases (one read) -> decide the new ones (decide.py)
+-> store them with their events (one insert; the store hands the events to the relay)
+-> then, in order, each report that joins a case that exists (a guarded update each).
 """
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from libs.common.clock import Clock
+from libs.common.consumer import PermanentError
 from libs.common.events import CaseFeedback, ReportTriaged, RumorEvent
-from libs.common.logs import bind_case, get_logger
+from libs.common.logs import bind_event, get_logger
 from libs.common.outbox import OutboxRelay
 from libs.common.topics import REPORTS_REPLIES
 from services.dispatch import announce, casefile, metrics, rounds
@@ -40,23 +43,36 @@ class Dispatcher:
     recheck_delay: timedelta = timedelta(hours=24)
 
     async def on_triaged(self, triaged: ReportTriaged) -> None:
-        bind_case(case_id=triaged.case.case_id, report_id=triaged.report.report_id)
-        if not triaged.decision.valid:
-            return  # triage has told the reporter why; nothing to hand out
+        await self.on_triaged_batch([triaged])
+
+    async def on_triaged_batch(self, batch: list[ReportTriaged]) -> None:
+        valid = [t for t in batch if t.decision.valid]  # triage told the others' reporters why
+        if not valid:
+            return
         now = self.clock.now()
-        case = await self.store.get(triaged.case.case_id)
-        if case is None:
-            decision = decide_dispatch(triaged.report, triaged.decision, now=now, directory=self.directory,
-                                       routing=self.routing, deadlines=self.deadlines, platforms=self.platforms)
-            doc = casefile.new_case(triaged, decision, now)
-            events = announce.new_case_events(doc, decision, triaged, now)
-            if await self.store.insert(doc, events):
-                self._count_new(doc, triaged, events)
-                self.relay.poke()
-                return
-            case = await self.store.get(triaged.case.case_id)  # another instance made it first
-            assert case is not None
-        await self._join(case, triaged, now)
+        cases = await self.store.get_many(list({t.case.case_id for t in valid}))
+        new: dict[str, tuple[dict[str, Any], Outgoing, ReportTriaged]] = {}
+        for triaged in valid:
+            case_id = triaged.case.case_id
+            if case_id not in cases and case_id not in new:
+                decision = decide_dispatch(triaged.report, triaged.decision, now=now, directory=self.directory,
+                                           routing=self.routing, deadlines=self.deadlines, platforms=self.platforms)
+                doc = casefile.new_case(triaged, decision, now)
+                new[case_id] = (doc, announce.new_case_events(doc, decision, triaged, now), triaged)
+        stored = await self.store.insert_many([(doc, events) for doc, events, _ in new.values()])
+        for case_id in stored:
+            doc, events, triaged = new[case_id]
+            bind_event(triaged.event_id, case_id=case_id, report_id=triaged.report.report_id)
+            self._count_new(doc, triaged, events)
+        for triaged in valid:  # in order: every report that did not open its case joins it
+            case_id = triaged.case.case_id
+            if case_id in stored and new[case_id][2] is triaged:
+                continue
+            bind_event(triaged.event_id, case_id=case_id, report_id=triaged.report.report_id)
+            case = await self.store.get(case_id)  # fresh: an earlier report of the batch may have changed it
+            if case is None:
+                raise PermanentError(f"case {case_id} vanished")  # nothing deletes cases: a bug, for the DLQ
+            await self._join(case, triaged, now)
 
     async def on_feedback(self, feedback: CaseFeedback) -> None:
         await answer(self, feedback)
@@ -86,7 +102,6 @@ class Dispatcher:
         if raised and raised.plan and case["status"] == casefile.CLOSED:
             metrics.REOPENED.labels(reason="severity_raised").inc()
         log.info("report_joined_case", reports=len(case["reports"]) + 1, raised=raised and raised.severity)
-        self.relay.poke()
 
     def _count_new(self, doc: dict[str, Any], triaged: ReportTriaged, events: Outgoing) -> None:
         metrics.count_case_events(events)

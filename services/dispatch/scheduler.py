@@ -43,11 +43,13 @@ class ChaseScheduler:
     async def tick(self, now: datetime) -> int:
         d = self.dispatcher
         docs = [doc for doc in await d.store.open_cases() if doc.get("deadline_at")]
-        cases = {doc["_id"]: doc for doc in docs}
         open_cases = [open_case(doc) for doc in docs]
         applied = 0
-        for action in plan_chases(open_cases, now, d.deadlines, directory=d.directory):
-            applied += await self._apply(cases[action.case_id], action, now)
+        actions = plan_chases(open_cases, now, d.deadlines, directory=d.directory)
+        cases = await d.store.get_many(list({a.case_id for a in actions})) if actions else {}
+        for action in actions:
+            if action.case_id in cases:  # closed meanwhile: nothing to chase
+                applied += await self._apply(cases[action.case_id], action, now)
         applied += await self._digest(open_cases, now)
         if self.rechecker is not None:
             applied += await self.rechecker.tick(now)

@@ -3,7 +3,11 @@
 Each change is one guarded single-document update: the guard (status, dispatch_no, an
 action id not yet applied) makes a repeated message or tick a no-op. The events a change
 produces go into the same update (outbox), and the case events among them also into the
-case's `history`, which the operator API shows.
+case's `history`, which the operator API shows; every write that stored events hands them
+to the relay, which publishes them at once.
+
+Reads on the hot path are by `_id`; the chase reads a small projection of the open cases
+(a scan, on its own slow timer) and then only the cases it acts on, by `_id`.
 """
 from __future__ import annotations
 
@@ -12,15 +16,19 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from libs.common.consumer import PermanentError
 from libs.common.events import CaseEvent
-from libs.common.outbox import entry
+from libs.common.inbox import DUPLICATE_KEY
+from libs.common.outbox import OutboxRelay, entry
 from services.dispatch.announce import Outgoing
 from services.dispatch.casefile import OPEN_STATUSES
 
 HIDDEN = {"_outbox": 0}
+# What the chase plans from (casefile.open_case) and its gauges count: never the reports.
+BRIEF = {"route.department": 1, "severity": 1, "dispatched_at": 1, "deadline_at": 1, "reminded": 1,
+         "overdue_notified": 1, "escalated_to": 1, "department_code": 1, "dispatch_no": 1, "status": 1}
 
 
 class CaseChanged(Exception):
@@ -48,10 +56,18 @@ def _pushes(events: Outgoing) -> dict[str, Any]:
 
 
 class DispatchStore:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, relay: OutboxRelay | None = None) -> None:
         self.cases = db["cases"]
         self.meta = db["meta"]
         self.rebuttals = db["rebuttals"]  # first publication per claim, for the upward reports
+        self.relay = relay
+        if relay is not None:
+            relay.watch(self.cases)
+            relay.watch(self.meta)
+
+    def _staged(self, collection: Any, doc_id: str, events: Outgoing) -> None:
+        if self.relay is not None and events:
+            self.relay.staged_events(collection, doc_id, events)
 
     async def create_indexes(self) -> None:
         await self.cases.create_index([("status", ASCENDING), ("deadline_at", ASCENDING)])
@@ -66,12 +82,33 @@ class DispatchStore:
     async def get(self, case_id: str) -> dict[str, Any] | None:
         return await self.cases.find_one({"_id": case_id}, HIDDEN)
 
+    async def get_many(self, case_ids: list[str]) -> dict[str, dict[str, Any]]:
+        cursor = self.cases.find({"_id": {"$in": case_ids}}, HIDDEN)
+        return {doc["_id"]: doc async for doc in cursor}
+
     async def insert(self, doc: dict[str, Any], events: Outgoing) -> bool:
+        return doc["_id"] in await self.insert_many([(doc, events)])
+
+    async def insert_many(self, new: list[tuple[dict[str, Any], Outgoing]]) -> set[str]:
+        """New cases with their events, in one insert; returns the ids stored now (a case
+        id that exists already, made by another instance or before a crash, is not)."""
+        if not new:
+            return set()
+        docs = [doc | {"_outbox": _outbox(events), "history": _history(events)} for doc, events in new]
+        failed: set[int] = set()
         try:
-            await self.cases.insert_one(doc | {"_outbox": _outbox(events), "history": _history(events)})
-            return True
-        except DuplicateKeyError:
-            return False
+            await self.cases.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(err.get("code") != DUPLICATE_KEY for err in errors):
+                raise
+            failed = {err["index"] for err in errors}
+        stored = set()
+        for i, (doc, events) in enumerate(new):
+            if i not in failed:
+                stored.add(doc["_id"])
+                self._staged(self.cases, doc["_id"], events)
+        return stored
 
     async def add_report(self, case_id: str, report: dict[str, Any], urls: list[str], events: Outgoing,
                          guard: dict[str, Any] | None = None, change: dict[str, Any] | None = None) -> bool:
@@ -83,7 +120,10 @@ class DispatchStore:
             update["$set"] = change
         result = await self.cases.update_one(
             {"_id": case_id, "reports.report_id": {"$ne": report["report_id"]}, **(guard or {})}, update)
-        return result.modified_count == 1
+        if result.modified_count == 1:
+            self._staged(self.cases, case_id, events)
+            return True
+        return False
 
     async def apply(self, case_id: str, guard: dict[str, Any], change: dict[str, Any], events: Outgoing) -> bool:
         """A guarded change with the events it produces, atomically."""
@@ -91,16 +131,20 @@ class DispatchStore:
         if events:
             change["$push"] = {**change.get("$push", {}), **_pushes(events)}
         result = await self.cases.update_one({"_id": case_id, **guard}, change)
-        return result.modified_count == 1
+        if result.modified_count == 1:
+            self._staged(self.cases, case_id, events)
+            return True
+        return False
 
     async def open_cases(self) -> list[dict[str, Any]]:
-        cursor = self.cases.find({"status": {"$in": list(OPEN_STATUSES)}}, {"_outbox": 0, "history": 0})
+        """Every open case, as the chase's small projection (BRIEF)."""
+        cursor = self.cases.find({"status": {"$in": list(OPEN_STATUSES)}}, BRIEF)
         return [doc async for doc in cursor]
 
     async def rechecks_due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
-        cursor = self.cases.find({"recheck.state": "pending", "recheck.at": {"$lte": now}},
-                                 {"_outbox": 0, "history": 0}).limit(limit)
-        return [doc async for doc in cursor]
+        cursor = self.cases.find({"recheck.state": "pending", "recheck.at": {"$lte": now}}, {"_id": 1}).limit(limit)
+        ids = [doc["_id"] async for doc in cursor]
+        return list((await self.get_many(ids)).values()) if ids else []
 
     async def list_cases(self, *, department: str | None, open_only: bool, overdue_at: datetime | None,
                          limit: int) -> list[dict[str, Any]]:
@@ -118,6 +162,7 @@ class DispatchStore:
         """Stores the day's 09:00 digest with its events, once per day whatever the restarts."""
         try:
             await self.meta.insert_one({"_id": f"digest:{day}", "at": at, "_outbox": _outbox(events)})
-            return True
         except DuplicateKeyError:
             return False
+        self._staged(self.meta, f"digest:{day}", events)
+        return True

@@ -52,7 +52,7 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
     ctx.wake_callbacks, ctx.wake_snapshots = deliverer.poke, snapshots.poke
 
     runtime.subscribe(topic=REPORTS_REPLIES, group="intake-replies",
-                      model=ReporterReply, handle=make_reply_handler(store, clock, deliverer.poke))
+                      model=ReporterReply, handle_batch=make_reply_handler(store, clock, deliverer.poke))
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()

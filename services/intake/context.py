@@ -37,7 +37,8 @@ class IntakeContext:
     def __post_init__(self) -> None:
         s = self.settings
         self.acceptor = Acceptor(self.store, self.privacy, self.danger_terms, s.tracking_prefix,
-                                 s.public_base_url, snapshot_urls=s.evidence_snapshot)
+                                 s.public_base_url, snapshot_urls=s.evidence_snapshot,
+                                 on_stored=lambda doc_id, items: self.relay.staged(self.store.reports, doc_id, items))
         self.registry = PlatformRegistry(self.store.platforms, self.privacy)
         self.ip_limiter = TokenBucketLimiter(s.rate_ip_per_minute, s.rate_ip_burst, self.monotonic)
         self.read_limiter = TokenBucketLimiter(s.rate_ip_reads_per_minute, s.rate_ip_reads_burst, self.monotonic)
@@ -46,7 +47,6 @@ class IntakeContext:
         self.scoring = PointsPolicy(s.points_per_report, s.points_per_valid, s.points_per_accepted, s.points_per_invalid)
 
     def accepted(self) -> None:
-        """A report was stored: publish it now rather than at the relay's next tick."""
-        self.relay.poke()
+        """A report was stored (the relay has its event already): snapshot its URLs now."""
         if self.settings.evidence_snapshot:
             self.wake_snapshots()

@@ -6,6 +6,7 @@ BEFORE the update: INFRA.md shows AFTER can hand two callers the same number).
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,3 +23,10 @@ def day_key(day: datetime) -> str:
 
 def new_status_token() -> str:
     return secrets.token_urlsafe(18)
+
+
+def report_id_for(tracking_no: str) -> str:
+    """A report's id, derived from its number: unique as the number is, and a look-up by
+    number is a read by `_id` (no secondary index on any database). Not a secret: the status
+    token guards the status page."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"netreport:report:{tracking_no}").hex

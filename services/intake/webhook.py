@@ -9,6 +9,7 @@ report, so a crash half-way is finished by the retry with the very same reports.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -111,6 +112,7 @@ async def _plan(ctx: IntakeContext, items: list[ParsedItem], digest: str) -> dic
 
 async def _complete(ctx: IntakeContext, platform: ActivePlatform, key: str, plan: Mapping[str, Any],
                     items: list[ParsedItem]) -> None:
+    accepting = []
     for row, item in zip(plan["items"], items, strict=True):
         if row["status"] != "accepted":
             continue
@@ -119,7 +121,8 @@ async def _complete(ctx: IntakeContext, platform: ActivePlatform, key: str, plan
         submitter = Submitter(channel="platform", platform_id=platform.id, record={
             "platform_ref": {"platform_id": platform.id, "external_id": report.external_id, "idempotency_key": key}})
         issued = Issued(row["report_id"], row["tracking_no"], _token(ctx, row), row["submitted_at"])
-        await accept_report(report, submitter, ctx.acceptor, issued)
+        accepting.append(accept_report(report, submitter, ctx.acceptor, issued))
+    await asyncio.gather(*accepting)  # submitted together: stored in one group commit
     await ctx.store.platforms.close_batch(platform_id=platform.id, key=key, now=ctx.clock.now())
     ctx.accepted()
 

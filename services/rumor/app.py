@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReportTriaged
 from libs.common.logs import get_logger
+from libs.common.outbox import OutboxRelay
 from libs.common.service import Runtime, build_app
 from libs.common.topics import (
     DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic,
@@ -26,7 +27,6 @@ from services.rumor.media_consumer import MediaConsumer
 from services.rumor.media_store import MediaStore
 from services.rumor.operator_routes import OperatorContext, operator_router
 from services.rumor.params import load_params
-from services.rumor.relay import BatchOutboxRelay
 from services.rumor.settings import RumorSettings
 from services.rumor.store import RumorStore
 from services.rumor.website_routes import Site, website_router
@@ -53,8 +53,10 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     settings = settings or RumorSettings()
     clock = clock or SystemClock()
     runtime = Runtime.create(settings)
-    store, media = RumorStore(runtime.db), MediaStore(runtime.db)
-    relay = BatchOutboxRelay(runtime.bus, [store.claims, media.deliveries], settings.service_name, interval_s=0.5)
+    # Claims and deliveries are small collections, and operator commands (republish) write
+    # to them from other processes: sweep them often.
+    relay = OutboxRelay(runtime.bus, service=settings.service_name, sweep_every_s=5.0, settle_s=2.0)
+    store, media = RumorStore(runtime.db, relay), MediaStore(runtime.db, relay)
     matrix = load_matrix(settings.channels_file)
     endpoints = channel_endpoints(settings, matrix, os.environ if environ is None else environ)
     desk = RumorDesk(store, relay, load_params(settings.params_file), clock)

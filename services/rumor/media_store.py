@@ -14,16 +14,19 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event, MediaDelivery
-from libs.common.outbox import entry
+from libs.common.outbox import OutboxRelay, entry
 from services.rumor.website import Article
 
 DeliveryStatus = Literal["retrying", "delivered", "failed"]
 
 
 class MediaStore:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, relay: OutboxRelay | None = None) -> None:
         self.deliveries = db["deliveries"]
         self.articles = db["website_articles"]
+        self.relay = relay
+        if relay is not None:
+            relay.watch(self.deliveries)
 
     async def create_indexes(self) -> None:
         await self.deliveries.create_index([("claim_id", ASCENDING), ("channel", ASCENDING)])
@@ -54,7 +57,10 @@ class MediaStore:
                                   "$push": {"_outbox": {"$each": [entry(e, t) for e, t in events]}}}
         if status == "delivered":  # failed attempts were counted one by one (attempt_failed)
             change["$inc"] = {"attempts": 1}
-        return await self._write(d, now, change)
+        written = await self._write(d, now, change)
+        if written and self.relay is not None and events:
+            self.relay.staged_events(self.deliveries, d.event_id, events)
+        return written
 
     async def _write(self, d: MediaDelivery, now: datetime, change: dict[str, Any]) -> bool:
         """An upsert that never touches a delivered delivery (its filter fails, the insert collides)."""

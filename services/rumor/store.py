@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event
-from libs.common.outbox import entry
+from libs.common.outbox import OutboxRelay, entry
 from services.rumor.claims import ClaimProfile
 from services.rumor.rebuttals import Desk
 
@@ -52,8 +52,16 @@ def _outbox(events: list[tuple[Event, str]]) -> dict[str, Any]:
 
 
 class RumorStore:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, relay: OutboxRelay | None = None) -> None:
+        """Without a relay (an operator command), the running service's relay sweeps the entries up."""
         self.claims = db["claims"]
+        self.relay = relay
+        if relay is not None:
+            relay.watch(self.claims)
+
+    def _staged(self, claim_id: str, events: list[tuple[Event, str]]) -> None:
+        if self.relay is not None and events:
+            self.relay.staged_events(self.claims, claim_id, events)
 
     async def create_indexes(self) -> None:
         await self.claims.create_index([("keys", ASCENDING)])
@@ -76,9 +84,10 @@ class RumorStore:
                "verdict": None, "opened_at": profile.first_seen, "_outbox": [entry(e, t) for e, t in events]}
         try:
             await self.claims.insert_one(doc)
-            return True
         except DuplicateKeyError:
             return False
+        self._staged(profile.claim_id, events)
+        return True
 
     async def replace(self, old_version: int, profile: ClaimProfile, events: list[tuple[Event, str]]) -> None:
         # report_ids grows by $addToSet: the profile keeps only the latest ones (bounded), the
@@ -90,6 +99,7 @@ class RumorStore:
         result = await self.claims.update_one({"_id": profile.claim_id, "version": old_version}, change)
         if result.modified_count != 1:
             raise ClaimConflict(profile.claim_id)
+        self._staged(profile.claim_id, events)
 
     # -- operators: the desk ---------------------------------------------------------------
 
@@ -108,6 +118,7 @@ class RumorStore:
         result = await self.claims.update_one({"_id": desk.claim_id, "version": claim.version}, change)
         if result.modified_count != 1:
             raise ClaimConflict(desk.claim_id)
+        self._staged(desk.claim_id, events)
 
     async def bump_counter(self, claim_id: str, name: str) -> int:
         """The next number of a per-claim counter (re-publish attempts): BEFORE + 1, never AFTER."""

@@ -21,7 +21,7 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
     triage = Triage(store, runtime.bus, rules, clock or SystemClock(), settings.case_window_days)
 
     runtime.subscribe(topic=REPORTS_SUBMITTED, group="triage",
-                      model=ReportSubmitted, handle=triage.on_submitted)
+                      model=ReportSubmitted, handle_batch=triage.on_submitted_batch)
 
     async def on_start(rt: Runtime) -> None:
         rules.get()  # fail at start, not on the first report, if a rule file is broken
@@ -30,5 +30,5 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
     topics = {t: DEFAULT_PARTITIONS for t in (REPORTS_SUBMITTED, REPORTS_TRIAGED, REPORTS_REPLIES)}
     app = build_app(runtime, title="研判 Triage", description="举报分类、分级、合并为案件，并记录研判依据。",
                     topics=topics, on_start=on_start)
-    app.state.triage = triage
+    app.state.runtime, app.state.triage = runtime, triage
     return app

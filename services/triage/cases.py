@@ -163,13 +163,15 @@ def lsh_keys(signature: list[int], rules: TextSignatureRules | None = None) -> l
     return keys
 
 
-def merge_keys(report: ReportContent, rules: CasesConfig | None = None) -> list[str]:
-    """Every key a report can join a case by: URLs, the account, near-duplicate text."""
+def merge_keys(report: ReportContent, rules: CasesConfig | None = None, *,
+               signature: list[int] | None = None) -> list[str]:
+    """Every key a report can join a case by: URLs, the account, near-duplicate text.
+    `signature`: the text's `text_signature`, when the caller has computed it already."""
     rules = rules or default_case_rules()
     keys = [f"url:{normalize_url(u, rules.url)}" for u in report.target_urls if u.strip()]
     account = account_key(report.target_account, report.target_platform, report.target_urls, rules.account)
     if account:
         keys.append(account)
     if sum(ch.isalnum() for ch in report.text) >= rules.text.min_chars:
-        keys.extend(lsh_keys(text_signature(report.text, rules.text), rules.text))
+        keys.extend(lsh_keys(signature or text_signature(report.text, rules.text), rules.text))
     return list(dict.fromkeys(keys))

@@ -1,28 +1,45 @@
 """Triage's consumer: judge each submitted report (研判), attach it to a case, publish.
 
-    parse -> already judged? re-publish -> judge -> attach to a case -> store -> publish
+A batch at a time, in order:
+    already judged? (one read) -> judge the rest (pure) -> load the cases their keys
+    nominate (two reads) -> place each report, in order, against that book -> store the
+    cases and the decisions (three writes) -> publish every decision
 """
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from libs.common.bus import Bus
 from libs.common.clock import Clock
-from libs.common.events import CaseRef, ReporterReply, ReportSubmitted, ReportTriaged, derive_event_id
-from libs.common.logs import bind_case, get_logger
+from libs.common.events import CaseRef, ReporterReply, ReportSubmitted, ReportTriaged, TriageDecision, derive_event_id
+from libs.common.logs import bind_event, get_logger
 from libs.common.topics import REPORTS_REPLIES, REPORTS_TRIAGED
 from services.triage import metrics
+from services.triage.casebook import CaseBook, within_hour
 from services.triage.cases import merge_keys, similarity, text_signature
 from services.triage.decide import triage
 from services.triage.merge import choose_case
-from services.triage.rules import RulesHolder
-from services.triage.store import TriageStore, since, within_hour
+from services.triage.rules import RulesHolder, TriageRules
+from services.triage.store import TriageStore, since
 
 log = get_logger(__name__)
 
 
 def new_case_id(report_id: str) -> str:
     return "case-" + derive_event_id(report_id, "case")[:20]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A report's decision before it is placed in a case, with the keys it may join by."""
+
+    submitted: ReportSubmitted
+    decision: TriageDecision
+    keys: list[str]
+    signature: list[int] | None
 
 
 @dataclass
@@ -34,46 +51,69 @@ class Triage:
     case_window_days: int = 14
 
     async def on_submitted(self, submitted: ReportSubmitted) -> None:
-        report = submitted.report
-        bind_case(report_id=report.report_id)
-        event = await self.store.decision_of(report.report_id)
-        if event is None:
-            event = await self._judge(submitted)
-            await self.store.save_decision(event)
-        bind_case(case_id=event.case.case_id)
-        await self.bus.publish(event, REPORTS_TRIAGED)
-        if not event.decision.valid:
-            await self.bus.publish(self._invalid_reply(event), REPORTS_REPLIES)
-        d = event.decision
-        metrics.DECISIONS.labels(category=d.category, severity=d.severity, valid=str(d.valid).lower()).inc()
-        metrics.CONFIDENCE.observe(d.confidence)
-        log.info("report_triaged", category=d.category, severity=d.severity, valid=d.valid, case_reports=event.case.report_count)
+        await self.on_submitted_batch([submitted])
 
-    async def _judge(self, submitted: ReportSubmitted) -> ReportTriaged:
-        report, rules, now = submitted.report, self.rules.get(), self.clock.now()
+    async def on_submitted_batch(self, batch: list[ReportSubmitted]) -> None:
+        stored = await self.store.decisions_of([s.report.report_id for s in batch])
+        fresh = [s for s in batch if s.report.report_id not in stored]
+        if fresh:
+            for event in await self._judge_all(fresh):
+                stored[event.report.report_id] = event
+        events = [stored[s.report.report_id] for s in batch]
+        await self._publish(events)
+        for submitted, event in zip(batch, events, strict=True):
+            bind_event(submitted.event_id, report_id=event.report.report_id, case_id=event.case.case_id)
+            self._count(event)
+
+    async def _judge_all(self, fresh: list[ReportSubmitted]) -> list[ReportTriaged]:
+        rules, now = self.rules.get(), self.clock.now()
+        judged = [self._judge(s, rules) for s in fresh]
+        keys = [k for j in judged if j.decision.valid for k in j.keys]
+        book = await self.store.load_book(keys, since(now, self.case_window_days))
+        events = [self._place(j, book, rules, now) for j in judged]
+        await self.store.save_book(book)
+        await self.store.save_decisions(events)
+        return events
+
+    def _judge(self, submitted: ReportSubmitted, rules: TriageRules) -> Judged:
+        report = submitted.report
         decision = triage(report, rules)
+        if not decision.valid:
+            return Judged(submitted, decision, [], None)
+        signature = text_signature(report.text, rules.cases.text)
+        return Judged(submitted, decision, merge_keys(report, rules.cases, signature=signature), signature)
+
+    def _place(self, judged: Judged, book: CaseBook, rules: TriageRules, now: datetime) -> ReportTriaged:
+        submitted, decision = judged.submitted, judged.decision
+        report = submitted.report
         case = CaseRef(case_id=new_case_id(report.report_id))
         if decision.valid:
-            case, recent = await self._attach(submitted, rules, now)
-            if recent > 1:  # the volume rule needs the case's count in the last hour
-                decision = triage(report, rules, reports_last_hour=recent)
+            choice = choose_case(judged.keys, judged.signature, book.candidates(judged.keys), similarity=similarity,
+                                 threshold=rules.cases.text.duplicate_similarity)
+            metrics.CASES.labels(how=choice.how).inc()
+            if choice.case_id is None:
+                book.open(case.case_id, report.report_id, judged.keys, judged.signature, now)
+                case = CaseRef(case_id=case.case_id, report_count=1, is_new=True)
+            else:
+                joined = book.join(choice.case_id, report.report_id, judged.keys, now)
+                case = CaseRef(case_id=joined.case_id, report_count=joined.report_count, is_new=False)
+                recent = within_hour(joined.recent, now)
+                if recent > 1:  # the volume rule needs the case's count in the last hour
+                    decision = triage(report, rules, reports_last_hour=recent)
         return ReportTriaged(event_id=derive_event_id(submitted.event_id, "triaged"), report=report,
                              decision=decision, case=case)
 
-    async def _attach(self, submitted: ReportSubmitted, rules, now) -> tuple[CaseRef, int]:  # type: ignore[no-untyped-def]
-        report = submitted.report
-        keys = merge_keys(report, rules.cases)
-        signature = text_signature(report.text, rules.cases.text)
-        candidates = await self.store.candidates(keys, since(now, self.case_window_days))
-        choice = choose_case(keys, signature, candidates, similarity=similarity,
-                             threshold=rules.cases.text.duplicate_similarity)
-        metrics.CASES.labels(how=choice.how).inc()
-        if choice.case_id is None:
-            case_id = new_case_id(report.report_id)
-            await self.store.open_case(case_id, report.report_id, keys, signature, now)
-            return CaseRef(case_id=case_id, report_count=1, is_new=True), 1
-        count, recent = await self.store.join_case(choice.case_id, report.report_id, keys, now)
-        return CaseRef(case_id=choice.case_id, report_count=count, is_new=False), within_hour(recent, now)
+    async def _publish(self, events: Sequence[ReportTriaged]) -> None:
+        sends = [self.bus.publish(e, REPORTS_TRIAGED) for e in events]
+        sends += [self.bus.publish(self._invalid_reply(e), REPORTS_REPLIES) for e in events if not e.decision.valid]
+        await asyncio.gather(*sends)
+
+    def _count(self, event: ReportTriaged) -> None:
+        d = event.decision
+        metrics.DECISIONS.labels(category=d.category, severity=d.severity, valid=str(d.valid).lower()).inc()
+        metrics.CONFIDENCE.observe(d.confidence)
+        log.info("report_triaged", category=d.category, severity=d.severity, valid=d.valid,
+                 case_reports=event.case.report_count)
 
     def _invalid_reply(self, event: ReportTriaged) -> ReporterReply:
         return ReporterReply(

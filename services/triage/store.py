@@ -1,81 +1,101 @@
-"""The only module of triage that talks to MongoDB: cases and decisions.
+"""The only module of triage that talks to MongoDB: cases, their keys and decisions.
 
 A decision is stored under the report id before it is published, so a redelivered report
 re-publishes the very same event (same ids) instead of being judged again.
+
+Every read is by `_id`, a batch at a time: `case_keys` maps each merge key (URL, account,
+text band) to the latest cases filed under it, so finding a report's candidate cases never
+scans the growing `cases` collection (mongo-java-server has no secondary indexes; on a
+real MongoDB these are point reads too).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from libs.common.events import ReportTriaged
-from services.triage.merge import CaseCandidate
+from libs.common.inbox import DUPLICATE_KEY
+from services.triage.casebook import RECENT_KEPT, BookCase, CaseBook
 
-RECENT_KEPT = 200  # report times kept per case for the volume rule
+CASES_PER_KEY = 20  # the latest cases a key nominates: a key shared by more is no evidence
 
 
 class TriageStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.cases = db["cases"]
+        self.case_keys = db["case_keys"]
         self.decisions = db["decisions"]
 
     async def create_indexes(self) -> None:
-        await self.cases.create_index([("merge_keys", ASCENDING)])
-        await self.cases.create_index([("report_ids", ASCENDING)])
+        """None needed: every query is by `_id`."""
+
+    async def decisions_of(self, report_ids: Sequence[str]) -> dict[str, ReportTriaged]:
+        cursor = self.decisions.find({"_id": {"$in": list(report_ids)}}, {"event": 1})
+        return {doc["_id"]: ReportTriaged.model_validate_json(doc["event"]) async for doc in cursor}
 
     async def decision_of(self, report_id: str) -> ReportTriaged | None:
-        doc = await self.decisions.find_one({"_id": report_id})
-        return ReportTriaged.model_validate_json(doc["event"]) if doc else None
+        return (await self.decisions_of([report_id])).get(report_id)
 
-    async def save_decision(self, event: ReportTriaged) -> None:
-        try:
-            await self.decisions.insert_one({"_id": event.report.report_id, "case_id": event.case.case_id,
-                                             "event": event.model_dump_json(), "at": event.occurred_at})
-        except DuplicateKeyError:
-            pass
+    async def save_decisions(self, events: Sequence[ReportTriaged]) -> None:
+        docs = [{"_id": e.report.report_id, "case_id": e.case.case_id, "event": e.model_dump_json(), "at": e.occurred_at}
+                for e in events]
+        await _insert_new(self.decisions, docs)
 
-    async def candidates(self, keys: Sequence[str], since: datetime) -> list[CaseCandidate]:
+    async def load_book(self, keys: Sequence[str], since: datetime) -> CaseBook:
+        """The cases, active since `since`, that any of `keys` nominates."""
+        book = CaseBook()
         if not keys:
-            return []
-        cursor = self.cases.find({"merge_keys": {"$in": list(keys)}, "updated_at": {"$gte": since}},
-                                 {"merge_keys": 1, "signature": 1})
-        return [CaseCandidate(d["_id"], frozenset(d.get("merge_keys", [])), d.get("signature")) async for d in cursor]
+            return book
+        key_docs = self.case_keys.find({"_id": {"$in": list(dict.fromkeys(keys))}}, {"case_ids": 1})
+        case_ids = list(dict.fromkeys([cid async for doc in key_docs for cid in doc.get("case_ids", [])]))
+        if not case_ids:
+            return book
+        cursor = self.cases.find({"_id": {"$in": case_ids}},
+                                 {"merge_keys": 1, "signature": 1, "report_count": 1, "report_ids": 1,
+                                  "recent": 1, "updated_at": 1})
+        async for doc in cursor:
+            if doc.get("updated_at") and doc["updated_at"] < since:
+                continue  # quiet for longer than the window: a new report opens a new case
+            count = doc.get("report_count") or len(doc.get("report_ids", []))
+            book.add(BookCase(doc["_id"], set(doc.get("merge_keys", [])), doc.get("signature"), count,
+                              list(doc.get("recent", []))))
+        return book
 
-    async def open_case(self, case_id: str, report_id: str, keys: Sequence[str], signature: Sequence[int] | None,
-                        now: datetime) -> None:
-        try:
-            await self.cases.insert_one({"_id": case_id, "report_ids": [report_id], "merge_keys": list(keys),
-                                         "signature": list(signature) if signature else None,
-                                         "recent": [now], "created_at": now, "updated_at": now})
-        except DuplicateKeyError:
-            pass  # redelivered: the case is there
+    async def save_book(self, book: CaseBook) -> None:
+        """What the batch changed: new cases first, then joins, then the key index."""
+        await _insert_new(self.cases, [
+            {"_id": case.case_id, "report_ids": [report_id], "report_count": 1, "merge_keys": sorted(case.merge_keys),
+             "signature": list(case.signature) if case.signature else None, "recent": [at], "created_at": at,
+             "updated_at": at}
+            for case, report_id, at in book.opened])
+        joins = [UpdateOne(
+            {"_id": j.case_id, "report_ids": {"$ne": j.report_id}},  # a redelivered join changes nothing
+            {"$addToSet": {"report_ids": j.report_id, "merge_keys": {"$each": j.new_keys}},
+             "$inc": {"report_count": 1},
+             "$push": {"recent": {"$each": [j.at], "$slice": -RECENT_KEPT}}, "$max": {"updated_at": j.at}})
+            for j in book.joined]
+        if joins:
+            await self.cases.bulk_write(joins, ordered=True)
+        if book.keys_added:
+            await self.case_keys.bulk_write([
+                UpdateOne({"_id": key}, {"$push": {"case_ids": {"$each": ids, "$slice": -CASES_PER_KEY}}}, upsert=True)
+                for key, ids in book.keys_added.items()], ordered=False)
 
-    async def join_case(self, case_id: str, report_id: str, keys: Sequence[str], now: datetime) -> tuple[int, list[datetime]]:
-        """Adds the report; returns the case's report count and recent report times after it."""
-        before = await self.cases.find_one_and_update(
-            {"_id": case_id},
-            {"$addToSet": {"report_ids": report_id, "merge_keys": {"$each": list(keys)}},
-             "$push": {"recent": {"$each": [now], "$slice": -RECENT_KEPT}}, "$set": {"updated_at": now}},
-            return_document=ReturnDocument.BEFORE,
-        )
-        ids = before["report_ids"] if before else []
-        count = len(ids) + (0 if report_id in ids else 1)
-        return count, [*(before or {}).get("recent", []), now]
 
-    async def case_stats(self, case_id: str) -> tuple[int, list[datetime]]:
-        doc = await self.cases.find_one({"_id": case_id}, {"report_ids": 1, "recent": 1})
-        return (len(doc["report_ids"]), doc.get("recent", [])) if doc else (1, [])
+async def _insert_new(collection, docs: list[dict]) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Insert, leaving documents stored before (a redelivery) as they are."""
+    if not docs:
+        return
+    try:
+        await collection.bulk_write([InsertOne(d) for d in docs], ordered=False)
+    except BulkWriteError as exc:
+        if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
+            raise
 
 
 def since(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
-
-
-def within_hour(times: list[Any], now: datetime) -> int:
-    start = now - timedelta(hours=1)
-    return sum(1 for t in times if start <= t <= now)

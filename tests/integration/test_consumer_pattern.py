@@ -81,3 +81,47 @@ async def test_duplicates_are_skipped_and_poison_goes_to_the_dlq_while_the_consu
     assert base64.b64decode(letters[0]["value_b64"]) == b"{not json"
     assert "refers to nothing" in letters[1]["error"]
     assert all(letter["consumer"] == "test-group" for letter in letters)
+
+
+async def test_a_batch_handler_that_fails_is_retried_event_by_event_so_only_the_poison_goes_to_the_dlq(
+        infra, topic_prefix, mongo_db_name):
+    settings = ServiceSettings(
+        KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,
+        TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
+    )
+    topic = settings.topic(REPORTS_SUBMITTED)
+    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    runtime = Runtime.create(settings)
+    batches: list[list[str]] = []
+    stored: list[str] = []
+    everything_seen = asyncio.Event()
+
+    async def handle_batch(events: list[ReportSubmitted]) -> None:
+        batches.append([e.report.text for e in events])
+        if any(e.report.text == "poison" for e in events):
+            raise PermanentError("one of these refers to nothing")
+        stored.extend(e.report.text for e in events)
+        if "last" in stored:
+            everything_seen.set()
+
+    subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_SUBMITTED, group="test-batch",
+              model=ReportSubmitted, handle_batch=handle_batch, service="test", attempts=1)
+    texts = [f"good-{i}" for i in range(5)] + ["poison"] + [f"good-{i}" for i in range(5, 9)] + ["last"]
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    for text in texts:  # all there before the consumer starts: they come in one batch
+        await producer.send_and_wait(topic, _event(text).model_dump_json().encode(), key=b"k")
+    await producer.stop()
+
+    await runtime.broker.start()
+    try:
+        await asyncio.wait_for(everything_seen.wait(), 60)
+    finally:
+        await runtime.broker.stop()
+        await runtime.client.close()
+
+    assert len(batches[0]) == len(texts), "the records did not come as one batch"
+    assert sorted(stored) == sorted(t for t in texts if t != "poison"), "a good event was lost or handled twice"
+    letters = [json.loads(v) for v in await _read(infra.kafka_bootstrap, settings.topic(dlq_topic(REPORTS_SUBMITTED)), 1)]
+    assert json.loads(base64.b64decode(letters[0]["value_b64"]))["report"]["text"] == "poison"
+    assert letters[0]["error_type"] == "PermanentError"

@@ -10,14 +10,15 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from libs.common.events import ReporterReply, ReportSubmitted
+from libs.common.inbox import DUPLICATE_KEY
 from libs.common.outbox import entry
 from libs.common.topics import REPORTS_SUBMITTED
-from services.intake.tracking import day_key
+from services.intake.tracking import day_key, report_id_for
 from services.intake.volunteers import Counts
 
 FINAL_KINDS = ("invalid", "closed", "transferred", "rebuttal", "correction")
@@ -49,9 +50,9 @@ class ReportStore:
         )
         return (before or {}).get("n", 0) + 1
 
-    async def create(self, *, event: ReportSubmitted, token_sha256: str, sealed_reporter: str | None,
-                     extra: dict[str, Any] | None = None, snapshot_urls: list[str] | None = None) -> bool:
-        """Store the report with its pending event; False if this report id was stored before."""
+    def report_doc(self, *, event: ReportSubmitted, token_sha256: str, sealed_reporter: str | None,
+                   extra: dict[str, Any] | None = None, snapshot_urls: list[str] | None = None) -> dict[str, Any]:
+        """The stored report with its pending event (outbox), as one document."""
         report = event.report
         doc: dict[str, Any] = {
             "_id": report.report_id,
@@ -71,42 +72,39 @@ class ReportStore:
         }
         if snapshot_urls:
             doc["snapshot"] = {"state": "pending", "urls": snapshot_urls, "done": [], "next_at": report.submitted_at}
+        return doc
+
+    async def create_many(self, docs: list[dict[str, Any]]) -> None:
+        """Store reports in one insert. A report id stored before (a resumed platform batch
+        re-creating its reports) is left as it was; any other failure raises."""
         try:
-            await self.reports.insert_one(doc)
-        except DuplicateKeyError as exc:
-            # A resumed platform batch re-creates a report it already stored: same id, nothing to do.
-            if await self.reports.find_one({"_id": report.report_id}, {"_id": 1}) is not None:
-                return False
-            raise exc
-        return True
+            await self.reports.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
+                raise
 
     async def get(self, *, tracking_no: str) -> dict[str, Any] | None:
-        return await self.reports.find_one({"tracking_no": tracking_no}, {"_outbox": 0})
+        doc = await self.reports.find_one({"_id": report_id_for(tracking_no)}, {"_outbox": 0})
+        return doc if doc is not None and doc.get("tracking_no") == tracking_no else None
 
     async def get_by_id(self, *, report_id: str) -> dict[str, Any] | None:
         return await self.reports.find_one({"_id": report_id}, {"_outbox": 0, "reporter_sealed": 0})
 
+    async def get_many(self, *, report_ids: list[str]) -> dict[str, dict[str, Any]]:
+        cursor = self.reports.find({"_id": {"$in": report_ids}}, {"_outbox": 0, "reporter_sealed": 0})
+        return {doc["_id"]: doc async for doc in cursor}
+
     async def apply_reply(self, *, reply: ReporterReply) -> bool:
         """Record a reply once (idempotent by the reply's event id)."""
-        change: dict[str, Any] = {
-            "$push": {"history": {"at": reply.occurred_at, "status": reply.status or reply.kind, "text": reply.text}},
-            "$addToSet": {"reply_events": reply.event_id},
-        }
-        sets: dict[str, Any] = {}
-        if reply.status:
-            sets["status"] = reply.status
-        if reply.kind in FINAL_KINDS:
-            sets["reply"] = reply.text
-            if reply.link:
-                sets["link"] = reply.link
-        if verdict := VERDICT_BY_KIND.get(reply.kind):
-            sets["verdict"] = verdict
-        if reply.kind == "closed":
-            sets["case_closed"] = True
-        if sets:
-            change["$set"] = sets
-        result = await self.reports.update_one({"_id": reply.report_id, "reply_events": {"$ne": reply.event_id}}, change)
-        return result.modified_count == 1
+        return await self.apply_replies(replies=[reply]) == 1
+
+    async def apply_replies(self, *, replies: list[ReporterReply]) -> int:
+        """Record replies once each (idempotent by event id), in order, in one bulk write;
+        returns how many were new."""
+        if not replies:
+            return 0
+        result = await self.reports.bulk_write([_reply_update(reply) for reply in replies], ordered=True)
+        return result.modified_count
 
     async def volunteer_counts(self, volunteer_id: str | None = None) -> dict[str, Counts]:
         """Counts per volunteer, derived from the reports themselves (always right, no counters
@@ -143,3 +141,24 @@ class ReportStore:
 
     async def snapshot_finished(self, *, report_id: str) -> None:
         await self.reports.update_one({"_id": report_id}, {"$set": {"snapshot.state": "done"}})
+
+
+def _reply_update(reply: ReporterReply) -> UpdateOne:
+    change: dict[str, Any] = {
+        "$push": {"history": {"at": reply.occurred_at, "status": reply.status or reply.kind, "text": reply.text}},
+        "$addToSet": {"reply_events": reply.event_id},
+    }
+    sets: dict[str, Any] = {}
+    if reply.status:
+        sets["status"] = reply.status
+    if reply.kind in FINAL_KINDS:
+        sets["reply"] = reply.text
+        if reply.link:
+            sets["link"] = reply.link
+    if verdict := VERDICT_BY_KIND.get(reply.kind):
+        sets["verdict"] = verdict
+    if reply.kind == "closed":
+        sets["case_closed"] = True
+    if sets:
+        change["$set"] = sets
+    return UpdateOne({"_id": reply.report_id, "reply_events": {"$ne": reply.event_id}}, change)

@@ -19,6 +19,9 @@ from services.intake.snapshot import GENESIS
 class SnapshotStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.snapshots = db["evidence_snapshots"]
+        # The head this process last wrote: the next append tries right after it, and reads
+        # the head from the database (a sort over the chain) only when another writer moved it.
+        self._head: tuple[int, str] | None = None
 
     async def create_indexes(self) -> None:
         await self.snapshots.create_index([("record.report_id", ASCENDING)])
@@ -30,12 +33,14 @@ class SnapshotStore:
     async def append(self, build: Callable[[int, str], tuple[dict[str, Any], str]], attempts: int = 50) -> int:
         """`build(seq, prev_hash)` → (record, hash); stored at the head of the chain. Returns seq."""
         for _ in range(attempts):
-            seq, prev_hash = await self.head()
+            seq, prev_hash = self._head or await self.head()
             record, digest = build(seq + 1, prev_hash)
             try:
                 await self.snapshots.insert_one({"_id": seq + 1, "record": record, "hash": digest})
             except DuplicateKeyError:
-                continue  # another writer took this place: link to theirs
+                self._head = None  # another writer took this place: link to theirs
+                continue
+            self._head = (seq + 1, digest)
             return seq + 1
         raise RuntimeError("could not append to the evidence chain (contention)")
 

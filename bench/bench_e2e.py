@@ -1,0 +1,144 @@
+"""End-to-end benchmark of the pipeline, beside a bare Kafka relay, all local and started here.
+
+    make -s bench-e2e            # or: python -m bench.bench_e2e [--reports 3000] [--stored 50000] ...
+
+In one run, on a fresh Kafka and database:
+  1. the bare relay: --reports messages through three topics by three no-work
+     consumer→producer processes (acks=all, idempotent): `baseline_rps`;
+  2. the database alone: single and batched writes per second (`db_*`);
+  3. saturation: --reports reports over HTTP from 64 concurrent clients, each timed from its
+     POST to its first message on reports.replies (stored → triaged → routed → on a
+     department topic → replied): `saturation_rps` (= `throughput_rps`), `ratio` to the relay;
+     database commands per report, by service and command, from the services' own counters;
+  4. a fixed offered load of --rate reports/s for --fixed-seconds: `p50_ms`, `p95_ms`, `p99_ms`;
+  5. growth: reports through the same pipeline until --stored are stored, then the saturation
+     run again: `growth_ratio` = its throughput ÷ the empty database's;
+  6. the resident memory of every process at the end.
+The last line printed is one JSON object with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.e2e import db_ceiling, relay_baseline
+from bench.e2e.load import ReplyWatcher, Run, closed_loop, open_loop
+from bench.e2e.reports import reports
+from bench.e2e.system import Services, diff
+from deploy.local.infra import start_local_infra
+
+CHUNK = 5_000  # the growth preload waits for each chunk to be answered before the next
+
+
+def log(message: str) -> None:
+    print(f"bench-e2e: {message}", file=sys.stderr, flush=True)
+
+
+async def saturation(system: Services, watcher: ReplyWatcher, count: int, seed: int) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    before = system.db_commands()
+    run = Run()
+    watcher.run = run
+    await closed_loop(system.url("intake"), reports(count, seed), run)
+    await watcher.wait_answered(run, timeout=max(120.0, count / 5))
+    ops = diff(system.db_commands(), before)
+    return run.summary(), ops
+
+
+async def fixed_load(system: Services, watcher: ReplyWatcher, rate: float, seconds: float, seed: int) -> dict[str, Any]:
+    run = Run()
+    watcher.run = run
+    await open_loop(system.url("intake"), reports(int(rate * seconds), seed), run, rate)
+    await watcher.wait_answered(run, timeout=120)
+    return run.summary()
+
+
+async def preload(system: Services, watcher: ReplyWatcher, target: int, already: int) -> dict[str, Any]:
+    stored, seed, started = already, 1000, time.monotonic()
+    while stored < target:
+        n = min(CHUNK, target - stored)
+        run = Run()
+        watcher.run = run
+        await closed_loop(system.url("intake"), reports(n, seed), run)
+        await watcher.wait_answered(run, timeout=max(300.0, n / 2))
+        stored += len(run.submitted)
+        seed += 1
+        log(f"stored {stored} reports ({stored / (time.monotonic() - started):.0f}/s overall)")
+    return {"stored": stored, "preload_rps": round((stored - already) / (time.monotonic() - started), 1)}
+
+
+def per_report(ops: dict[str, dict[str, float]], reports_done: int) -> tuple[float, dict[str, dict[str, float]]]:
+    n = max(reports_done, 1)
+    by = {s: {c: round(v / n, 2) for c, v in sorted(cmds.items())} for s, cmds in ops.items()}
+    return round(sum(v for cmds in ops.values() for v in cmds.values()) / n, 2), by
+
+
+async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    infra = start_local_infra(folder / "infra")
+    system = Services(infra, folder)
+    try:
+        log(f"kafka {infra.kafka_bootstrap}, database {infra.mongo_uri}")
+        baseline = await relay_baseline.measure(infra.kafka_bootstrap, args.reports, json.dumps(reports(1, 7)[0]).encode())
+        log(f"bare relay: {baseline:.0f} messages/s")
+        ceiling = await db_ceiling.measure(infra.mongo_uri)
+        log("database alone: " + ", ".join(f"{k} {v:.0f}" for k, v in ceiling.items()))
+        system.start()
+        watcher = ReplyWatcher(infra.kafka_bootstrap, f"{system.prefix}reports.replies")
+        await watcher.start()
+        try:
+            warm, _ = await saturation(system, watcher, 200, seed=1)
+            log(f"warm-up: {warm}")
+            empty, ops = await saturation(system, watcher, args.reports, seed=2)
+            log(f"saturation, empty database: {empty}")
+            ops_total, ops_by = per_report(ops, empty["answered"])
+            log(f"database commands per report: {ops_total} {json.dumps(ops_by)}")
+            fixed = await fixed_load(system, watcher, args.rate, args.fixed_seconds, seed=3)
+            log(f"fixed load {args.rate}/s: {fixed}")
+            grown = await preload(system, watcher, args.stored, 200 + empty["reports"] + fixed["reports"])
+            stored, _ = await saturation(system, watcher, args.reports, seed=4)
+            log(f"saturation with {grown['stored']} stored: {stored}")
+        finally:
+            await watcher.stop()
+        rss = system.rss_mb()
+    finally:
+        system.stop()
+        infra.stop()
+    sat = empty["throughput_rps"]
+    return {
+        "throughput_rps": sat, "saturation_rps": sat, "baseline_rps": round(baseline, 1),
+        "ratio": round(sat / baseline, 3) if baseline else None,
+        "p50_ms": fixed["p50_ms"], "p95_ms": fixed["p95_ms"], "p99_ms": fixed["p99_ms"], "offered_rps": args.rate,
+        "fixed_answered": f"{fixed['answered']}/{fixed['reports']}",
+        "saturation_p50_ms": empty["p50_ms"], "saturation_p99_ms": empty["p99_ms"],
+        "stored_before_growth_run": grown["stored"], "preload_rps": grown["preload_rps"],
+        "stored_throughput_rps": stored["throughput_rps"],
+        "growth_ratio": round(stored["throughput_rps"] / sat, 3) if sat else None,
+        "db_ops_per_report": ops_total, "db_ops_per_report_by_service": ops_by,
+        "db_batched_docs_per_s": round(ceiling["db_batched_docs_per_s"]),
+        **{k: round(v) for k, v in ceiling.items() if k != "db_batched_docs_per_s"},
+        "rss_mb": rss, "reports": args.reports,
+    }
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.ERROR)  # aiokafka's routine retries are not the benchmark's story
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=3000, help="reports per saturation run (and relay messages)")
+    parser.add_argument("--rate", type=float, default=100.0, help="offered load for the latency run, reports/s")
+    parser.add_argument("--fixed-seconds", type=float, default=30.0)
+    parser.add_argument("--stored", type=int, default=50_000, help="reports stored before the growth run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
+        result = asyncio.run(bench(args, Path(tmp)))
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
