@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.triage.merge import CaseCandidate
+from services.triage.merge import CaseCandidate, is_target_key
 
 RECENT_KEPT = 200  # report times kept per case for the volume rule
 
@@ -46,6 +46,7 @@ class CaseBook:
     opened: list[tuple[BookCase, str, datetime]] = field(default_factory=list)  # (case, first report, at)
     joined: list[Joined] = field(default_factory=list)
     keys_added: dict[str, list[str]] = field(default_factory=dict)  # key -> case ids to index under it
+    keys_known: set[str] = field(default_factory=set)  # keys the index had when the book was loaded
 
     def add(self, case: BookCase) -> None:
         self.cases[case.case_id] = case
@@ -65,8 +66,10 @@ class CaseBook:
         return case
 
     def join(self, case_id: str, report_id: str, keys: Sequence[str], now: datetime) -> BookCase:
+        """The case's text bands stay its first report's: a joining report adds only its
+        targets (URLs, accounts), so a case is found by what it is about, at a few key writes."""
         case = self.cases[case_id]
-        new_keys = [k for k in keys if k not in case.merge_keys]
+        new_keys = [k for k in keys if k not in case.merge_keys and is_target_key(k)]
         case.merge_keys.update(new_keys)
         for key in new_keys:
             self.by_key.setdefault(key, []).append(case_id)

@@ -50,8 +50,9 @@ class TriageStore:
         book = CaseBook()
         if not keys:
             return book
-        key_docs = self.case_keys.find({"_id": {"$in": list(dict.fromkeys(keys))}}, {"case_ids": 1})
-        case_ids = list(dict.fromkeys([cid async for doc in key_docs for cid in doc.get("case_ids", [])]))
+        key_docs = [doc async for doc in self.case_keys.find({"_id": {"$in": list(dict.fromkeys(keys))}}, {"case_ids": 1})]
+        book.keys_known = {doc["_id"] for doc in key_docs}
+        case_ids = list(dict.fromkeys(cid for doc in key_docs for cid in doc.get("case_ids", [])))
         if not case_ids:
             return book
         cursor = self.cases.find({"_id": {"$in": case_ids}},
@@ -80,21 +81,29 @@ class TriageStore:
             for j in book.joined]
         if joins:
             await self.cases.bulk_write(joins, ordered=True)
-        if book.keys_added:
-            await self.case_keys.bulk_write([
-                UpdateOne({"_id": key}, {"$push": {"case_ids": {"$each": ids, "$slice": -CASES_PER_KEY}}}, upsert=True)
-                for key, ids in book.keys_added.items()], ordered=False)
+        # Keys the index did not have are inserted (cheaper than upserts); one another instance
+        # inserted meanwhile is appended to like a known key.
+        taken = await _insert_new(self.case_keys, [{"_id": key, "case_ids": ids[-CASES_PER_KEY:]}
+                                                   for key, ids in book.keys_added.items() if key not in book.keys_known])
+        known = [UpdateOne({"_id": key}, {"$push": {"case_ids": {"$each": ids, "$slice": -CASES_PER_KEY}}})
+                 for key, ids in book.keys_added.items() if key in book.keys_known or key in taken]
+        if known:
+            await self.case_keys.bulk_write(known, ordered=False)
 
 
-async def _insert_new(collection, docs: list[dict]) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Insert, leaving documents stored before (a redelivery) as they are."""
+async def _insert_new(collection, docs: list[dict]) -> set[str]:  # type: ignore[no-untyped-def,type-arg]
+    """Insert, leaving documents stored before (a redelivery, another instance) as they are;
+    returns the ids that were there already."""
     if not docs:
-        return
+        return set()
     try:
         await collection.bulk_write([InsertOne(d) for d in docs], ordered=False)
     except BulkWriteError as exc:
-        if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
+        errors = exc.details.get("writeErrors", [])
+        if any(err.get("code") != DUPLICATE_KEY for err in errors):
             raise
+        return {docs[err["index"]]["_id"] for err in errors}
+    return set()
 
 
 def since(now: datetime, days: int) -> datetime:
