@@ -168,3 +168,27 @@ def test_openapi_document_of_each_service_is_valid(service_apps: dict, service: 
     spec = service_apps[service].openapi()
     validate_openapi(spec)
     assert "/health/ready" in spec["paths"] and "/asyncapi.json" in spec["paths"]
+
+
+def test_dispatch_platform_callback_documents_its_body_signature_headers_and_refusals(service_apps: dict) -> None:
+    operation = service_apps["dispatch"].openapi()["paths"]["/api/v1/platforms/{platform_id}/feedback"]["post"]
+    headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+    assert headers["X-Timestamp"]["required"] and headers["X-Signature"]["required"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["case_id"] and set(body["properties"]["status"]["enum"]) == {"accepted", "removed", "rejected"}
+    assert {"202", "401", "404", "413", "422"} <= set(operation["responses"])
+    assert "HMAC-SHA256" in operation["description"]
+
+
+def test_rumor_operator_routes_document_their_refusals_with_the_error_body(service_apps: dict) -> None:
+    spec = service_apps["rumor"].openapi()
+    claims = {(m, p): op for p, item in spec["paths"].items() if p.startswith("/api/v1/claims") for m, op in item.items()}
+    assert claims
+    for (method, path), op in claims.items():
+        codes = set(op["responses"])
+        assert {"401", "422", "503"} <= codes, (method, path)
+        if "{claim_id}" in path:
+            assert "404" in codes, (method, path)
+        if method in ("post", "put"):
+            assert "409" in codes, (method, path)
+        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ApiErrorBody")
