@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test setup artifacts prometheus unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
+.PHONY: run test setup artifacts prometheus contract-tools unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
@@ -28,11 +28,31 @@ prometheus:
 	  echo "installing prometheus (Debian package)"; \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
 
+# The contract tests' tools (tests/contracts/), pinned in tools/contracts/: the AsyncAPI CLI
+# (model generator), Redocly (OpenAPI lint), TypeScript with @grafana/schema (dashboards),
+# and the Jackson jars the generated Java models need. Installed here, never at test time;
+# again only when a pin changes. Quiet unless it fails (the log stays in tools/contracts/).
+CONTRACTS := tools/contracts
+$(CONTRACTS)/node_modules/.installed: $(CONTRACTS)/package.json $(CONTRACTS)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20.19+) is needed for the contract tests: apt-get install nodejs npm"; exit 1; }
+	@echo "installing the pinned contract tools into $(CONTRACTS)/node_modules (npm ci, about 2 min the first time)"
+	@timeout 900 npm ci --prefix $(CONTRACTS) --no-audit --no-fund --loglevel=error > $(CONTRACTS)/npm-ci.log 2>&1 \
+	  || { tail -40 $(CONTRACTS)/npm-ci.log; echo "npm ci failed: full log in $(CONTRACTS)/npm-ci.log"; exit 1; }
+	@touch $@
+
+$(CONTRACTS)/lib/.installed: $(CONTRACTS)/pom.xml
+	@rm -rf $(CONTRACTS)/lib
+	@timeout 600 mvn -B -q -f $< dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(CONTRACTS)/lib \
+	  > $(CONTRACTS)/mvn.log 2>&1 || { tail -40 $(CONTRACTS)/mvn.log; echo "mvn failed: full log in $(CONTRACTS)/mvn.log"; exit 1; }
+	@touch $@
+
+contract-tools: $(CONTRACTS)/node_modules/.installed $(CONTRACTS)/lib/.installed
+
 run: setup  ## start Kafka, the database and all services; feed the demo; Ctrl-C stops all
 	@$(PY) -m deploy.local.localenv
 	@exec .venv/bin/honcho -f deploy/local/Procfile -e .data/local.env start
 
-test: setup  ## the whole suite, with the real Kafka and database
+test: setup contract-tools  ## the whole suite, with the real Kafka and database
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 unit: .venv/.synced

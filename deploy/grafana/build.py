@@ -4,7 +4,10 @@
 
 Every query uses only Prometheus (no Grafana macros), so the end-to-end test evaluates
 each one as written against a real Prometheus scraping the running services. A series
-that legitimately does not exist yet (no media delivery so far) is kept with `or vector(0)`.
+that legitimately does not exist yet (no media delivery so far) reads 0: a total with
+`or vector(0)`, a per-label query with a default from a series that has those labels
+(`or <related> * 0`), or, where none exists, the panel's "no value" text; never a per-label
+query `or vector(0)`, which adds an unlabelled series to every legend.
 """
 from __future__ import annotations
 
@@ -25,9 +28,9 @@ ON_TIME_30D = ('sum by (department) (netreport_cases_closed_recent{window="30d",
 
 def _quantiles(metric: str, by: str = "", window: str = "5m") -> list[Q]:
     labels = f"le, {by}" if by else "le"
-    legend = f"p{{q}} {{{{{by}}}}}" if by else "p{q}"
-    return [Q(f"histogram_quantile({q / 100}, sum by ({labels}) (rate({metric}_bucket[{window}])))", legend.format(q=q))
-            for q in (50, 95)]
+    # One f-string per quantile: Grafana's {{label}} written as {{{{label}}}} (a later .format would halve it again).
+    return [Q(f"histogram_quantile({q / 100}, sum by ({labels}) (rate({metric}_bucket[{window}])))",
+              f"p{q} {{{{{by}}}}}" if by else f"p{q}") for q in (50, 95)]
 
 
 def overview() -> dict[str, Any]:
@@ -71,8 +74,8 @@ def departments() -> dict[str, Any]:
         series("转办 Cases dispatched per hour by severity",
                Q("sum by (severity) (increase(netreport_cases_dispatched_total[1h]))", "{{severity}}")),
         series("督办升级 Escalations (24h)",
-               Q("sum by (department, to_department) (increase(netreport_case_escalations_total[24h])) or vector(0)",
-                 "{{department}} → {{to_department}}")),
+               Q("sum by (department, to_department) (increase(netreport_case_escalations_total[24h]))",
+                 "{{department}} → {{to_department}}"), no_value="0"),
     ], tags=["departments"], refresh="1m")
 
 
@@ -88,16 +91,17 @@ def rumor() -> dict[str, Any]:
         series("谣言线索 Rumor reports by outcome", Q("sum by (outcome) (increase(netreport_rumor_reports_total[1h]))", "{{outcome}}")),
         series("预警 Alerts per hour", Q("sum(increase(netreport_rumor_alerts_total[1h]))", "alerts")),
         series("渠道投递 Deliveries per channel (1h)",
-               Q(f"sum by (channel, outcome) (increase({deliveries}[1h])) or vector(0)", "{{channel}} {{outcome}}"), width=16),
+               Q(f"sum by (channel, outcome) (increase({deliveries}[1h]))", "{{channel}} {{outcome}}"), width=16, no_value="0"),
         bars("渠道失败率 Failed attempts per channel (1h)",
-             f'sum by (channel) (increase({deliveries}{{outcome=~"attempt_failed|failed"}}[1h]))'
-             f" / sum by (channel) (increase({deliveries}[1h])) or vector(0)", "{{channel}}", unit="percentunit"),
+             f'(sum by (channel) (increase({deliveries}{{outcome=~"attempt_failed|failed"}}[1h]))'
+             f" or sum by (channel) (increase({deliveries}[1h])) * 0)"  # 0 for a channel with deliveries and no failure
+             f" / sum by (channel) (increase({deliveries}[1h]))", "{{channel}}", unit="percentunit", no_value="0"),
         series("全网发布时长 Publish to every channel acknowledged",
-               Q("histogram_quantile(0.95, sum by (le, action) (rate(netreport_rebuttal_fanout_seconds_bucket[1h]))) or vector(0)",
-                 "p95 {{action}}"), unit="s", width=12),
+               Q("histogram_quantile(0.95, sum by (le, action) (rate(netreport_rebuttal_fanout_seconds_bucket[1h])))",
+                 "p95 {{action}}"), unit="s", width=12, no_value="no publication in the last hour"),
         series("死信 Deliveries to DLQ by channel",
-               Q("sum by (channel, failure) (increase(netreport_rebuttal_delivery_dead_letters_total[1h])) or vector(0)",
-                 "{{channel}} {{failure}}"), width=12),
+               Q("sum by (channel, failure) (increase(netreport_rebuttal_delivery_dead_letters_total[1h]))",
+                 "{{channel}} {{failure}}"), width=12, no_value="0"),
     ], tags=["rumor"])
 
 
@@ -109,7 +113,8 @@ def pipeline() -> dict[str, Any]:
         series("消费积压 Consumer lag", Q("max by (group, topic) (netreport_consumer_lag_messages)", "{{group}} {{topic}}"), width=18),
         series("死信队列 DLQ depth", Q("max by (topic) (netreport_dlq_depth_messages)", "{{topic}}.dlq")),
         series("死信 Dead letters (1h)",
-               Q("sum by (topic, error_type) (increase(netreport_dead_letters_total[1h])) or vector(0)", "{{topic}} {{error_type}}")),
+               Q("sum by (topic, error_type) (increase(netreport_dead_letters_total[1h]))", "{{topic}} {{error_type}}"),
+               no_value="0"),
         series("消费结果 Messages consumed by outcome",
                Q("sum by (service, outcome) (rate(netreport_messages_consumed_total[5m]))", "{{service}} {{outcome}}"), unit="ops"),
         series("发件箱 Outbox backlog", Q("max by (service) (netreport_outbox_backlog)", "{{service}}")),

@@ -38,6 +38,10 @@ class Panel:
     options: dict[str, Any] = field(default_factory=dict)
     transformations: list[dict[str, Any]] = field(default_factory=list)
     thresholds: list[tuple[float | None, str]] = field(default_factory=lambda: [(None, "green")])
+    # What the panel shows when its query has no series yet (nothing delivered, nothing
+    # escalated): a per-label query cannot default to 0 without inventing an unlabelled
+    # series (`or vector(0)`), so the panel says it instead.
+    no_value: str | None = None
 
 
 def stat(title: str, expr: str, *, unit: str = "short", red_above: float | None = None, description: str = "", width: int = 4) -> Panel:
@@ -46,13 +50,17 @@ def stat(title: str, expr: str, *, unit: str = "short", red_above: float | None 
                  thresholds=steps, options={"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "background"})
 
 
-def series(title: str, *queries: Q, unit: str = "short", width: int = 12, description: str = "") -> Panel:
-    return Panel("timeseries", title, list(queries), width=width, height=8, unit=unit, description=description)
+def series(title: str, *queries: Q, unit: str = "short", width: int = 12, description: str = "",
+           no_value: str | None = None) -> Panel:
+    return Panel("timeseries", title, list(queries), width=width, height=8, unit=unit, description=description,
+                 no_value=no_value)
 
 
-def bars(title: str, expr: str, legend: str, *, unit: str = "short", width: int = 8, description: str = "") -> Panel:
+def bars(title: str, expr: str, legend: str, *, unit: str = "short", width: int = 8, description: str = "",
+         no_value: str | None = None) -> Panel:
     return Panel("bargauge", title, [Q(expr, legend, instant=True)], width=width, height=8, unit=unit, description=description,
-                 options={"displayMode": "gradient", "orientation": "horizontal", "reduceOptions": {"calcs": ["lastNotNull"]}})
+                 options={"displayMode": "gradient", "orientation": "horizontal", "reduceOptions": {"calcs": ["lastNotNull"]}},
+                 no_value=no_value)
 
 
 def pie(title: str, expr: str, legend: str, *, width: int = 8) -> Panel:
@@ -90,7 +98,8 @@ def _laid_out(panels: list[Panel]) -> list[dict[str, Any]]:
             "gridPos": {"x": x, "y": y, "w": p.width, "h": p.height},
             "targets": [q.target(chr(65 + i)) for i, q in enumerate(p.queries)],
             "fieldConfig": {"defaults": {"unit": p.unit, "thresholds": {"mode": "absolute", "steps": [
-                {"value": v, "color": c} for v, c in p.thresholds]}}, "overrides": []},
+                {"value": v, "color": c} for v, c in p.thresholds]}} | ({"noValue": p.no_value} if p.no_value else {}),
+                "overrides": []},
             "options": p.options, "transformations": p.transformations,
         })
         x, row_height = x + p.width, max(row_height, p.height)
@@ -100,3 +109,8 @@ def _laid_out(panels: list[Panel]) -> list[dict[str, Any]]:
 def expressions(board: dict[str, Any]) -> list[tuple[str, str]]:
     """(panel title, PromQL) of every query of a dashboard, for the tests."""
     return [(p["title"], t["expr"]) for p in board["panels"] for t in p["targets"]]
+
+
+def may_be_empty(board: dict[str, Any]) -> set[str]:
+    """The queries of panels that say what "no series yet" means (noValue): no data is an answer."""
+    return {t["expr"] for p in board["panels"] if p["fieldConfig"]["defaults"].get("noValue") for t in p["targets"]}

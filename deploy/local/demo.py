@@ -78,7 +78,9 @@ async def main() -> None:
         await submit_demo(client)
     say("\nLook at:")
     for name in SERVICES:
-        say(f"  {name:<9} http://127.0.0.1:{PORTS[name]}/docs   metrics: http://127.0.0.1:{PORTS[name]}/metrics")
+        say(f"  {name:<9} http://127.0.0.1:{PORTS[name]}/docs   metrics: http://127.0.0.1:{PORTS[name]}/metrics"
+            f"   log: .data/logs/{name}.log")
+    say("  Kafka and database logs: .data/kafka/logs/kafka.log, .data/mongo/logs/mongo.log")
     say(f"  prometheus http://127.0.0.1:{PORTS['prometheus']}/alerts   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
     say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv")
     say(f"  rumor claims (operators) http://127.0.0.1:{PORTS['rumor']}/api/v1/claims  "

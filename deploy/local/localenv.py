@@ -41,6 +41,10 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         "INTAKE_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['intake']}",
         "RUMOR_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['rumor']}",
         "PYTHONUNBUFFERED": "1",
+        # Topics are created once, before the services start (deploy/local/topics.py), not by each of them.
+        "KAFKA_CREATE_TOPICS": "false",
+        # Kafka's and the database's routine warnings go to their log files only (deploy/local/log4j2.yaml).
+        "NETREPORT_CONSOLE_LEVEL": "ERROR",
     }
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.common.event_docs import CASE_EVENT_DATA, REPORTER_PID
 from libs.common.vocabulary import Category, Channel, Severity, Zone
 
 _NAMESPACE = uuid.UUID("5b7f3c1e-9a51-4a5e-9d0b-6f1c2a9e4b10")
@@ -31,12 +32,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Every closed set of values is a named alias, so the published schemas name each one once
+# (libs/common/event_schemas.py) and generated clients get one enum type per set.
+DispatchRole = Literal["handler", "co", "supervisor"]
+TakedownRole = Literal["handler", "co"]
+DivisionLevel = Literal["province", "city", "county", "township", "village"]
+DeliveryAction = Literal["publish", "correct", "withdraw"]
+Verdict = Literal["false", "true", "unverifiable"]
+
 class Event(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    schema_version: int = 1
-    event_id: str = Field(default_factory=new_event_id)
-    occurred_at: datetime = Field(default_factory=utcnow)
+    schema_version: int = Field(1, description="Version of this event's schema; raised on a breaking change.")
+    event_id: str = Field(default_factory=new_event_id,
+                          description="Unique id of this event. Delivery is at-least-once: skip an id already handled.")
+    occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (RFC 3339, UTC).")
 
     @property
     def key(self) -> str:  # overridden by every concrete event
@@ -67,7 +77,7 @@ class ReportContent(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     location: str | None = None  # address text as the reporter wrote it
     region_code: str | None = None  # administrative-division code, if given
-    reporter_pid: str | None = None  # pseudonymous reporter id; None = anonymous
+    reporter_pid: str | None = Field(None, description=REPORTER_PID + " Null: an anonymous report.")
     volunteer_id: str | None = None
     trusted_reporter: bool = False
     platform_id: str | None = None
@@ -133,7 +143,7 @@ class Division(BaseModel):
     model_config = ConfigDict(frozen=True)
     code: str
     name: str
-    level: Literal["province", "city", "county", "township", "village"]
+    level: DivisionLevel
     path: list[str] = Field(default_factory=list)
 
 
@@ -152,7 +162,7 @@ class CaseDispatched(Event):
     dispatch_no: int = 1  # increases on every re-route or escalation
     # handler: must act; co: acts with the handler (会同); supervisor: the level above,
     # after the deadline passed (督办); the handler's answer is what closes the case.
-    role: Literal["handler", "co", "supervisor"] = "handler"
+    role: DispatchRole = "handler"
     department: DepartmentRef
     division: Division
     category: Category
@@ -163,7 +173,8 @@ class CaseDispatched(Event):
     report_ids: list[str] = Field(default_factory=list)
     target_urls: list[str] = Field(default_factory=list)
     target_account: str | None = None
-    reporter_pids: list[str] = Field(default_factory=list)
+    reporter_pids: list[str] = Field(default_factory=list, description=(
+        "The pseudonymous ids of the case's reporters (see reporter_pid). " + REPORTER_PID))
     reasons: list[Reason] = Field(default_factory=list)
 
     @property
@@ -206,10 +217,10 @@ class CaseEvent(Event):
     type: Literal["case.event"] = "case.event"
     case_id: str
     kind: CaseEventKind
-    department_code: str | None = None
+    department_code: str | None = Field(None, description="The case's current handler (a digest: the department it is for).")
     severity: Severity | None = None
     detail: str = ""
-    data: dict[str, object] = Field(default_factory=dict)
+    data: dict[str, object] = Field(default_factory=dict, json_schema_extra=CASE_EVENT_DATA)
 
     @property
     def key(self) -> str:
@@ -226,7 +237,7 @@ class TakedownRequested(Event):
     platform_id: str
     # handler: the platform's removal settles the case; co: a department handles the case and
     # the platform is asked to remove the content meanwhile.
-    role: Literal["handler", "co"] = "handler"
+    role: TakedownRole = "handler"
     category: Category
     severity: Severity
     deadline_at: datetime
@@ -302,14 +313,14 @@ class MediaDelivery(Event):
     claim_id: str
     rebuttal_id: str
     version: int
-    action: Literal["publish", "correct", "withdraw"] = "publish"
+    action: DeliveryAction = "publish"
     title: str
     body: str
     authority: str
     evidence_links: list[str] = Field(default_factory=list)
     url: str | None = None  # canonical page on the center's website
     # What the article rules on, so a channel can label it (谣言/属实/无法证实) without a lookup.
-    verdict: Literal["false", "true", "unverifiable"] | None = None
+    verdict: Verdict | None = None
     claim_reviewed: str | None = None  # the claim in one public sentence (never a reporter's words)
     published_at: datetime | None = None  # first publication of this rebuttal (version 1)
 

@@ -154,6 +154,6 @@ def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.0 document of every Kafka topic")
+    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.1 document of every Kafka topic")
     async def asyncapi() -> dict[str, Any]:
         return asyncapi_document()

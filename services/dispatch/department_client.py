@@ -9,7 +9,13 @@ case handed to it (one JSON line each) and, for the cases it handles, answers on
 `cases.feedback`: accepted, then handled / removed / rejected as asked. It relies on
 nothing but the JSON shape of the messages (see the AsyncAPI document), so it can be
 rewritten in any language. With --watch-events it also prints the center's reminders
-(催办), supervision (督办), escalations and morning digests for this department.
+(催办), supervision (督办), escalations and morning digests for this department; that reads
+cases.events, which a department's own Kafka principal may not read (its ACL grants READ on
+dispatch.<code> only): it is for a principal the center grants it to.
+
+Authentication, when the brokers require it (the AsyncAPI document's servers): --sasl-user
+with the password in KAFKA_SASL_PASSWORD (not on the command line, where `ps` shows it),
+SCRAM-SHA-512 over SASL_PLAINTEXT, or over SASL_SSL with --tls.
 
 At-least-once: the offset is committed only after the answers are written (acks=all).
 Answer ids are derived from (case, dispatch round, action), so a client that restarts and
@@ -20,6 +26,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import ssl
 import sys
 import uuid
 from collections.abc import Callable
@@ -44,9 +52,23 @@ class ClientConfig:
     handler_name: str | None = None
     roles: tuple[str, ...] = ("handler",)  # which copies this client answers (a supervisor may too)
     only_cases: tuple[str, ...] = ()  # answer only these cases (print the others)
+    sasl_user: str | None = None  # the department's SCRAM principal, e.g. dept-nn-city-police
+    sasl_password: str | None = None
+    tls: bool = False
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+
+def kafka_options(config: ClientConfig) -> dict[str, Any]:
+    """Connection options for aiokafka: plain, or SCRAM-SHA-512 over SASL_PLAINTEXT / SASL_SSL."""
+    options: dict[str, Any] = {"bootstrap_servers": config.bootstrap}
+    if config.sasl_user:
+        options |= {"security_protocol": "SASL_SSL" if config.tls else "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-512",
+                    "sasl_plain_username": config.sasl_user, "sasl_plain_password": config.sasl_password or ""}
+        if config.tls:
+            options["ssl_context"] = ssl.create_default_context()
+    return options
 
 
 def answers_for(case: dict[str, Any], config: ClientConfig, now: datetime) -> list[dict[str, Any]]:
@@ -68,10 +90,10 @@ async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
                        printer: Callable[[dict[str, Any]], None] = lambda line: None) -> list[dict[str, Any]]:
     """Consume the department topic and answer; return the cases answered, after `stop_after`
     of them (None: run until cancelled)."""
-    consumer = AIOKafkaConsumer(config.topic(f"dispatch.{config.department}"), bootstrap_servers=config.bootstrap,
+    consumer = AIOKafkaConsumer(config.topic(f"dispatch.{config.department}"), **kafka_options(config),
                                 group_id=config.group or f"{config.department}-client", enable_auto_commit=False,
                                 auto_offset_reset="earliest")
-    producer = AIOKafkaProducer(bootstrap_servers=config.bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka_options(config), acks="all", enable_idempotence=True)
     await consumer.start()
     await producer.start()
     answered: list[dict[str, Any]] = []
@@ -101,14 +123,19 @@ async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
     return answered
 
 
+# The CaseEvent.data keys that name a department other than the handler; both are part of
+# the published contract (CaseEventData in deploy/asyncapi.yaml), checked by a test.
+DEPARTMENT_KEYS = ("to_department", "from_department")
+
+
 def concerns(event: dict[str, Any], department: str) -> bool:
     """A case event about this department: its cases, or cases escalated to or moved from it."""
     data = event.get("data") or {}
-    return department in (event.get("department_code"), data.get("to_department"), data.get("from_department"))
+    return department in (event.get("department_code"), *(data.get(key) for key in DEPARTMENT_KEYS))
 
 
 async def watch_events(config: ClientConfig, printer: Callable[[dict[str, Any]], None]) -> None:
-    consumer = AIOKafkaConsumer(config.topic("cases.events"), bootstrap_servers=config.bootstrap,
+    consumer = AIOKafkaConsumer(config.topic("cases.events"), **kafka_options(config),
                                 group_id=f"{config.group or config.department + '-client'}-events",
                                 auto_offset_reset="latest")
     await consumer.start()
@@ -137,13 +164,17 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClientConfig, bool, int |
     p.add_argument("--as-supervisor", action="store_true", help="also answer supervisor copies (督办)")
     p.add_argument("--case", action="append", default=[], help="answer only this case (repeatable)")
     p.add_argument("--max", type=int, default=None, help="stop after answering this many cases")
-    p.add_argument("--watch-events", action="store_true", help="also print 催办/督办/digest events for this department")
+    p.add_argument("--watch-events", action="store_true", help="also print 催办/督办/digest events for this department "
+                   "(needs READ on cases.events)")
+    p.add_argument("--sasl-user", default=None, help="SCRAM-SHA-512 principal; the password is read from KAFKA_SASL_PASSWORD")
+    p.add_argument("--tls", action="store_true", help="SASL_SSL instead of SASL_PLAINTEXT")
     a = p.parse_args(argv)
     chosen = [(k, v) for k, v in (("handled", a.handle), ("removed", a.remove), ("rejected", a.reject)) if v is not None]
     config = ClientConfig(department=a.department, bootstrap=a.bootstrap, topic_prefix=a.topic_prefix, group=a.group,
                           accept=a.accept, outcome=chosen[0][0] if chosen else None, result=chosen[0][1] if chosen else None,
                           handler_name=a.handler_name, roles=("handler", "supervisor") if a.as_supervisor else ("handler",),
-                          only_cases=tuple(a.case))
+                          only_cases=tuple(a.case), sasl_user=a.sasl_user,
+                          sasl_password=os.environ.get("KAFKA_SASL_PASSWORD"), tls=a.tls)
     return config, a.watch_events, a.max
 
 

@@ -23,6 +23,44 @@ from services.dispatch.platforms import PlatformRegistry
 from services.dispatch.takedown import PlatformFeedback, verify
 
 MAX_BODY = 16 * 1024
+SIGNING = ("Signed like the takedown request it answers: X-Signature = hex(HMAC-SHA256(platform secret, "
+           "f\"{X-Timestamp}.{raw body}\")), X-Timestamp in Unix seconds within DISPATCH_PLATFORM_FEEDBACK_SKEW_S "
+           "(default 300 s) of the server clock. A replayed request (same signature) is applied once; to retry, "
+           "sign again with a new timestamp. The body is at most 16 KiB.")
+
+
+def _refusal(text: str, detail: dict[str, object] | None = None) -> dict[str, object]:
+    schema = {"type": "object", "required": ["detail"], "properties": {"detail": detail or {"type": "string"}}}
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+def _body_schema() -> dict[str, object]:
+    schema = PlatformFeedback.model_json_schema()
+    schema["properties"]["status"]["description"] = "removed: the content is deleted (re-checked later); " \
+        "rejected: not the platform's to remove; accepted: received, removal follows"
+    return schema
+
+
+# The route reads its body raw (the signature covers the exact bytes), so FastAPI cannot see
+# the body or the signature headers: they are declared here for the OpenAPI document.
+OPENAPI = {
+    "parameters": [
+        {"name": "X-Timestamp", "in": "header", "required": True, "description": "Unix time in seconds",
+         "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"}},
+        {"name": "X-Signature", "in": "header", "required": True, "description": "hex HMAC-SHA256, see the description",
+         "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}},
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _body_schema()}}},
+}
+RESPONSES: dict[int | str, dict[str, object]] = {
+    202: {"description": "Taken: the answer is on cases.feedback and dispatch applies it to the case",
+          "content": {"application/json": {"schema": {"type": "object", "required": ["status", "feedback_id"], "properties": {
+              "status": {"type": "string", "const": "accepted"}, "feedback_id": {"type": "string"}}}}}},
+    401: _refusal("Signature missing, wrong or stale: `bad signature: missing|mismatch|stale`"),
+    404: _refusal("No such platform, or not active, or no secret configured for it"),
+    413: _refusal("Body larger than 16 KiB (refused before it is read)"),
+    422: _refusal("The body is not a valid answer", {"type": "array", "items": {"type": "object"}}),
+}
 
 
 def platform_router(bus: Bus, platforms: PlatformRegistry, clock: Clock, *, skew_s: int = 300,
@@ -30,7 +68,8 @@ def platform_router(bus: Bus, platforms: PlatformRegistry, clock: Clock, *, skew
     router = APIRouter(prefix="/api/v1/platforms", tags=["platforms 平台"])
     env = environ if environ is not None else os.environ
 
-    @router.post("/{platform_id}/feedback", status_code=202, summary="平台反馈删除结果（签名）")
+    @router.post("/{platform_id}/feedback", status_code=202, summary="平台反馈删除结果（签名）", description=SIGNING,
+                 responses=RESPONSES, openapi_extra=OPENAPI)
     async def feedback(platform_id: str, request: Request) -> dict[str, str]:
         spec = platforms.get(platform_id)
         secret = env.get(spec.secret_env, "") if spec else ""

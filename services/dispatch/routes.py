@@ -42,7 +42,7 @@ def operator_router(store: DispatchStore, directory: Directory, platforms: Platf
     router = APIRouter(prefix="/api/v1", tags=["operators 值班员"])
     known = {d.code for d in directory.all_departments()} | set(platforms.codes())
 
-    @router.get("/cases", summary="案件列表：按承办单位、是否超期")
+    @router.get("/cases", summary="案件列表：按承办单位、是否超期", responses={404: {"description": "没有这个承办单位"}})
     async def list_cases(
         department: str | None = Query(None, description="承办单位代码，如 nn-city-police 或 platform.nanning-forum"),
         overdue: bool = Query(False, description="只看已超期（未办结且已过办理时限）"),
@@ -56,7 +56,7 @@ def operator_router(store: DispatchStore, directory: Directory, platforms: Platf
                                        overdue_at=now if overdue else None, limit=limit)
         return [case_summary(c, now) for c in cases]
 
-    @router.get("/cases/{case_id}", summary="案件详情与办理经过")
+    @router.get("/cases/{case_id}", summary="案件详情与办理经过", responses={404: {"description": "没有这个案件"}})
     async def get_case(case_id: str) -> dict[str, Any]:
         case = await store.get(case_id)
         if case is None:

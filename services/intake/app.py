@@ -19,6 +19,7 @@ from services.intake.evidence import SnapshotWorker
 from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
 from services.intake.handlers import make_reply_handler
 from services.intake.openapi import add_schemas
+from services.intake.open311_routes import open311_router
 from services.intake.operator_routes import operator_router
 from services.intake.platform_routes import platform_router
 from services.intake.platforms import PlatformBatchIn, load_platform_specs
@@ -71,7 +72,7 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
                        larger={"/api/v1/platforms/": settings.webhook_max_body_bytes})
-    for router in (public_router, platform_router, volunteer_router, operator_router):
+    for router in (public_router, platform_router, volunteer_router, operator_router, open311_router):
         app.include_router(router(ctx))
     add_schemas(app, PlatformBatchIn)
     app.state.runtime, app.state.ctx = runtime, ctx

@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import SecretStr
+from pydantic import BaseModel, Field, SecretStr
 
 operator_bearer = HTTPBearer(auto_error=False, scheme_name="OperatorToken", description="值班员令牌（RUMOR_OPERATOR_TOKEN）")
 
@@ -20,6 +20,23 @@ class ApiError(Exception):
     def __init__(self, status: int, error: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.error, self.message, self.headers = status, error, message, headers
+
+
+class ApiErrorBody(BaseModel):
+    """The body of every refusal (4xx/5xx) of this API."""
+
+    error: str = Field(description="机器可读的错误代码，如 claim_not_found、unauthorized、validation_failed")
+    message: str = Field(description="中文说明")
+    detail: list[dict[str, str]] | None = Field(None, description="字段校验失败时：每个字段的问题（field、msg、type）")
+
+
+REFUSALS = {401: "值班员令牌缺失或不正确（WWW-Authenticate: Bearer）", 404: "未找到该线索（或渠道、文章）",
+            409: "当前状态下不能这样做（如未核实即发布、重复发布）", 422: "请求内容有误", 503: "值班员接口未启用（未配置令牌）"}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """`responses=` for routes of this API: each refusal they may answer, with the one error body."""
+    return {s: {"model": ApiErrorBody, "description": REFUSALS[s]} for s in statuses}
 
 
 def operator_only(token: SecretStr | None) -> Callable[..., Awaitable[None]]:

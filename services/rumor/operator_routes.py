@@ -12,7 +12,7 @@ from services.rumor.api_models import (
     ChannelOut, ClaimDetailOut, ClaimListOut, ClaimSummaryOut, CorrectionIn, DeliveryOut, RebuttalIn, RepublishOut,
     VerificationIn, WithdrawalIn,
 )
-from services.rumor.auth import ApiError, operator_only
+from services.rumor.auth import ApiError, documented, operator_only
 from services.rumor.editorial import ClaimNotFound, Editorial
 from services.rumor.matrix import Endpoint, MediaMatrix
 from services.rumor.rebuttals import STATUS_ZH, VERDICT_ZH, Refused
@@ -31,8 +31,9 @@ class OperatorContext:
 
 
 def operator_router(ctx: OperatorContext) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["值班员：谣言线索与辟谣"],
+    router = APIRouter(prefix="/api/v1", tags=["值班员：谣言线索与辟谣"], responses=documented(401, 422, 503),
                        dependencies=[Depends(operator_only(ctx.settings.operator_token))])
+    found, acted = documented(404), documented(404, 409)  # a claim looked up; a claim's state changed
     ed = ctx.editorial
 
     @router.get("/claims", response_model=ClaimListOut, summary="谣言线索列表（按最近举报时间倒序）")
@@ -43,35 +44,38 @@ def operator_router(ctx: OperatorContext) -> APIRouter:
         total, claims = await ed.store.list(status=status, limit=limit, skip=offset)
         return ClaimListOut(total=total, items=[_summary(c) for c in claims])
 
-    @router.get("/claims/{claim_id}", response_model=ClaimDetailOut, summary="线索详情：举报、核查、稿件、各渠道投递状态")
+    @router.get("/claims/{claim_id}", response_model=ClaimDetailOut, summary="线索详情：举报、核查、稿件、各渠道投递状态",
+                responses=found)
     async def get_claim(claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _detail(ctx, await _load(ed, claim_id))
 
-    @router.post("/claims/{claim_id}/verification", response_model=ClaimDetailOut, summary="核实查证：记录核查结论")
+    @router.post("/claims/{claim_id}/verification", response_model=ClaimDetailOut, summary="核实查证：记录核查结论",
+                 responses=acted)
     async def verify(body: VerificationIn, claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _act(ctx, ed.verify(claim_id=claim_id, verdict=body.verdict, note=body.note, by=body.operator))
 
-    @router.put("/claims/{claim_id}/rebuttal", response_model=ClaimDetailOut, summary="提交或修改辟谣稿件（发布前）")
+    @router.put("/claims/{claim_id}/rebuttal", response_model=ClaimDetailOut, summary="提交或修改辟谣稿件（发布前）",
+                responses=acted)
     async def attach(body: RebuttalIn, claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _act(ctx, ed.attach(claim_id=claim_id, content=body.content()))
 
     @router.post("/claims/{claim_id}/rebuttal/publish", response_model=ClaimDetailOut,
-                 summary="一键发布：推送到媒体矩阵全部渠道，并答复该线索的全部举报人")
+                 summary="一键发布：推送到媒体矩阵全部渠道，并答复该线索的全部举报人", responses=acted)
     async def publish(claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _act(ctx, ed.publish(claim_id=claim_id))
 
     @router.post("/claims/{claim_id}/rebuttal/correction", response_model=ClaimDetailOut,
-                 summary="更正已发布的辟谣稿件（新版本，推送到已收到的渠道并告知举报人）")
+                 summary="更正已发布的辟谣稿件（新版本，推送到已收到的渠道并告知举报人）", responses=acted)
     async def correct(body: CorrectionIn, claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _act(ctx, ed.correct(claim_id=claim_id, content=body.content(), note=body.note))
 
     @router.post("/claims/{claim_id}/rebuttal/withdrawal", response_model=ClaimDetailOut,
-                 summary="撤回已发布的辟谣稿件（通知已收到的渠道并告知举报人）")
+                 summary="撤回已发布的辟谣稿件（通知已收到的渠道并告知举报人）", responses=acted)
     async def withdraw(body: WithdrawalIn, claim_id: str = ClaimId) -> ClaimDetailOut:
         return await _act(ctx, ed.withdraw(claim_id=claim_id, reason=body.reason))
 
     @router.post("/claims/{claim_id}/deliveries/{channel}/republish", response_model=RepublishOut, status_code=202,
-                 summary="补发：把当前版本重新投递到一个渠道（如该渠道此前失败）")
+                 summary="补发：把当前版本重新投递到一个渠道（如该渠道此前失败）", responses=acted)
     async def republish(claim_id: str = ClaimId, channel: str = Path(..., description="渠道代码")) -> RepublishOut:
         try:
             sent = await ed.republish(claim_id=claim_id, channel=channel)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from libs.common.clock import Clock
 from services.rumor.atom import build_feed
-from services.rumor.auth import ApiError
+from services.rumor.auth import ApiError, documented
 from services.rumor.media_store import MediaStore
 from services.rumor.website import render_page
 
@@ -44,7 +44,8 @@ def website_router(site: Site) -> APIRouter:
         return Response(xml, media_type="application/atom+xml; charset=utf-8",
                         headers={"Cache-Control": "public, max-age=60"})
 
-    @router.get("/{rebuttal_id}", summary="辟谣文章页（含 schema.org ClaimReview 结构化数据）", response_class=HTMLResponse)
+    @router.get("/{rebuttal_id}", summary="辟谣文章页（含 schema.org ClaimReview 结构化数据）", response_class=HTMLResponse,
+                responses=documented(404, 422))
     async def page(rebuttal_id: str = Path(..., pattern=r"^rbt-[0-9a-f]{1,40}$")) -> HTMLResponse:
         article = await site.store.article(rebuttal_id)
         if article is None:

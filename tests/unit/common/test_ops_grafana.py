@@ -5,6 +5,7 @@ tests/e2e/test_ops_observability.py."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -78,3 +79,30 @@ def test_every_metric_a_dashboard_or_alert_reads_is_declared_by_the_code() -> No
                       *(p.read_text(encoding="utf-8") for p in RULES.glob("*.yml"))])
     used = set(re.findall(r"\b(netreport_[a-z_]+|process_[a-z_]+)\b", text))
     assert used - declared == set()
+
+
+def _grouping(expr: str) -> set[str]:
+    return {label.strip() for group in re.findall(r"\bby\s*\(([^)]*)\)", expr) for label in group.split(",")} - {""}
+
+
+def test_every_legend_names_labels_its_query_keeps() -> None:
+    """`p50 {severity}` (single braces) is printed literally by Grafana; `{{x}}` needs a label x."""
+    for board in boards().values():
+        for panel in board["panels"]:
+            for target in panel["targets"]:
+                legend, expr = target["legendFormat"], target["expr"]
+                assert not re.search(r"(?<!\{)\{\s*\w+\s*\}(?!\})", legend), f"{panel['title']}: {legend!r}"
+                named = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", legend))
+                kept = _grouping(expr) - {"le"} or set(re.findall(r"\b([a-z_]+)=", expr)) | {"job", "instance"}
+                assert named <= kept, f"{panel['title']}: {legend!r} names {named - kept}, the query keeps {kept}"
+
+
+def test_no_per_label_query_adds_an_unlabelled_zero_series() -> None:
+    for board in boards().values():
+        for title, expr in expressions(board):
+            assert not (_grouping(expr) and re.search(r"\bor\s+vector\(", expr)), f"{title}: {expr}"
+
+
+def test_time_to_close_legend_shows_the_severity() -> None:
+    [panel] = [p for p in boards()["netreport-departments.json"]["panels"] if "Time to close" in p["title"]]
+    assert [t["legendFormat"] for t in panel["targets"]] == ["p50 {{severity}}", "p95 {{severity}}"]

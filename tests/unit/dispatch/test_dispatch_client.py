@@ -41,3 +41,23 @@ def test_events_about_this_department():
     assert concerns({"department_code": "nn-city-police"}, "nn-city-police")
     assert concerns({"department_code": "x", "data": {"to_department": "nn-city-police"}}, "nn-city-police")
     assert not concerns({"department_code": "x", "data": {}}, "nn-city-police")
+
+
+def test_scram_credentials_are_passed_to_kafka_and_the_password_never_comes_from_argv(monkeypatch):
+    from services.dispatch.department_client import kafka_options
+
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "s3cret")
+    config, _, _ = parse_args(["--department", "nn-city-police", "--sasl-user", "dept-nn-city-police", "--tls"])
+    options = kafka_options(config)
+    assert (options["security_protocol"], options["sasl_mechanism"]) == ("SASL_SSL", "SCRAM-SHA-512")
+    assert (options["sasl_plain_username"], options["sasl_plain_password"]) == ("dept-nn-city-police", "s3cret")
+    plain, _, _ = parse_args(["--department", "nn-city-police"])
+    assert kafka_options(plain) == {"bootstrap_servers": "127.0.0.1:9092"}
+
+
+def test_the_event_keys_the_client_filters_on_are_published_in_the_contract():
+    from libs.common.asyncapi import asyncapi_document
+    from services.dispatch.department_client import DEPARTMENT_KEYS
+
+    data = asyncapi_document()["components"]["schemas"]["CaseEventData"]["properties"]
+    assert set(DEPARTMENT_KEYS) <= set(data) and all(data[k]["description"] for k in DEPARTMENT_KEYS)

@@ -1,0 +1,3 @@
+module netreport.local/contracts
+
+go 1.22
