@@ -80,6 +80,7 @@ class OutboxRelay:
         self.sweep_every_s = sweep_every_s
         self.settle = timedelta(seconds=settle_s)
         self._pending: list[Staged] = []
+        self._held: set[str] = set()  # event ids handed over and not yet pulled: the sweep leaves them
         self._swept_at = float("-inf")  # the first pass sweeps: what a crash left behind
         self._left_behind = 0
         self._waker = Waker()
@@ -93,6 +94,7 @@ class OutboxRelay:
         """`items` were just stored in `doc_id`'s outbox: publish them now."""
         if items:
             self._pending.append(Staged(collection, doc_id, items))
+            self._held.update(item["event_id"] for item in items)
             self._waker.poke()
 
     def staged_events(self, collection: AsyncCollection, doc_id: Any, events: Iterable[tuple[Event, str]]) -> None:
@@ -149,7 +151,8 @@ class OutboxRelay:
         found: list[Staged] = []
         for collection in self.collections:
             async for doc in collection.find(PENDING, {"_outbox": 1}):
-                items = [i for i in doc["_outbox"] if i.get("at") is None or i["at"] <= cutoff]
+                items = [i for i in doc["_outbox"] if (i.get("at") is None or i["at"] <= cutoff)
+                         and i["event_id"] not in self._held]
                 if items:
                     found.append(Staged(collection, doc["_id"], items))
         self._left_behind = sum(len(s.items) for s in found)
@@ -164,6 +167,7 @@ class OutboxRelay:
         collection. Entries Kafka could not take now are queued again and the failure raised."""
         if not staged:
             return 0
+        self._held.update(item["event_id"] for s in staged for item in s.items)  # queued again if unsent
         lanes: dict[tuple[str, str | None], list[tuple[Staged, dict[str, Any]]]] = defaultdict(list)
         for s in staged:
             for item in s.items:  # stored order is kept within each (topic, key)
@@ -176,7 +180,11 @@ class OutboxRelay:
             finished = {id(item) for _, item in sent} | {id(item) for _, item, _ in refused}
             self._pending = [Staged(s.collection, s.doc_id, left) for s in staged
                              if (left := [i for i in s.items if id(i) not in finished])] + self._pending
-        await self._pull(sent, refused)
+        try:
+            await self._pull(sent, refused)
+        finally:  # pulled, or (the database away) left for a later sweep to send again
+            self._held.difference_update(item["event_id"] for _, item in sent)
+            self._held.difference_update(item["event_id"] for _, item, _ in refused)
         metrics.OUTBOX_PUBLISHED.labels(service=self.service).inc(len(sent))
         if failure is not None:
             raise failure
