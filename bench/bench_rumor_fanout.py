@@ -31,7 +31,7 @@ from services.rumor.app import create_app
 from services.rumor.claims import new_claim
 from services.rumor.matrix import MATRIX_PATH, dev_secret
 from services.rumor.reports import RumorReport
-from services.rumor.testing import (
+from tests.support.rumor import (
     BRIDGE_REBUTTAL, SECRET_KEY, ChannelReceiver, operator_headers, running, settings_for, wait_for,
 )
 

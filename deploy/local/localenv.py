@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 from deploy.prometheus import config as prometheus_config
+from libs.common.http.access import token_sha256
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
@@ -32,9 +33,9 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         "MONGO_URI": f"mongodb://127.0.0.1:{PORTS['mongo']}",
         "DATA_DIR": str(data),
         "NETREPORT_SECRET_KEY": local_secret(data),
-        # One local operator token for intake's and rumor's operator APIs (.data/operator.token).
-        "INTAKE_OPERATOR_TOKEN": local_secret(data, "operator.token"),
-        "RUMOR_OPERATOR_TOKEN": local_secret(data, "operator.token"),
+        # One local operator token for every service's operator API (.data/operator.token);
+        # the services get only its hash.
+        "OPERATOR_TOKENS": f"local-duty:operator:{token_sha256(local_secret(data, 'operator.token'))}",
         # Platforms and channels get secrets derived from the local key, so webhooks can be tried.
         "INTAKE_PLATFORM_DEV_SECRETS": "true",
         "RUMOR_CHANNEL_DEV_SECRETS": "true",

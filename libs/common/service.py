@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -29,6 +29,10 @@ from libs.common.bus import Bus, make_broker
 from libs.common.consumer import subscribe
 from libs.common.db import database, make_client, ping
 from libs.common.events import Event
+from libs.common.http.access import Authenticator, SessionCheck, access, guard, parse_tokens
+from libs.common.http.bodylimit import DEFAULT_MAX_BYTES, BodySizeLimit
+from libs.common.http.errors import install_error_handlers
+from libs.common.http.openapi import declare_security
 from libs.common.inbox import Inbox
 from libs.common.kafka_admin import ensure_topics
 from libs.common.lag import LagProbe, Watch
@@ -85,10 +89,21 @@ def build_app(
     on_start: Hook | None = None,
     after_kafka: Hook | None = None,
     description: str = "",
+    max_body_bytes: int = DEFAULT_MAX_BYTES,
+    body_limits: dict[str, int] | None = None,
+    on_too_large: Callable[[str], None] | None = None,
+    sessions: SessionCheck | None = None,
 ) -> FastAPI:
     """`topics` are the design names (without prefix) this service produces or consumes;
-    each topic the service consumes also gets its `<topic>.dlq`."""
+    each topic the service consumes also gets its `<topic>.dlq`.
+
+    The HTTP edge (libs.common.http) comes with it: every route needs an operator's
+    credentials unless it declares another access; bodies above `max_body_bytes` (or the
+    limit of a path prefix in `body_limits`) are refused before they are read; every
+    refusal, a 500 included, has the one error body."""
     settings = runtime.settings
+    tokens = parse_tokens(settings.operator_tokens.get_secret_value()) if settings.operator_tokens else []
+    authenticator = Authenticator(tokens, sessions)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -107,12 +122,16 @@ def build_app(
             await runtime.client.close()
             log.info("service_stopped")
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, lifespan=lifespan, dependencies=[Depends(guard(authenticator))])
+    app.state.authenticator = authenticator
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, limits=body_limits, on_refused=on_too_large)
     # Outermost, around the middleware services add later (body limits, ...), so every
     # answer, a 413 or a 500 included, carries the request id and is counted.
     build_stack = app.build_middleware_stack
     app.build_middleware_stack = lambda: RequestContext(build_stack(), settings.service_name)  # type: ignore[method-assign]
     _add_health_routes(app, runtime)
+    declare_security(app)
     return app
 
 
@@ -136,11 +155,13 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
 def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
     service = runtime.settings.service_name
 
-    @app.get("/health/live", tags=["ops"], summary="Liveness: the process answers")
+    public = access("public")
+
+    @app.get("/health/live", tags=["ops"], summary="Liveness: the process answers", openapi_extra=public)
     async def live() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @app.get("/health/ready", tags=["ops"], summary="Readiness: Kafka and the database are reachable")
+    @app.get("/health/ready", tags=["ops"], summary="Readiness: Kafka and the database are reachable", openapi_extra=public)
     async def ready() -> JSONResponse:
         db_ok = await ping(runtime.client)
         kafka_ok = runtime.kafka_ready.is_set() and await runtime.broker.ping(timeout=2.0)
@@ -150,10 +171,10 @@ def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
         body = {"status": "ready" if ok else "not_ready", "mongodb": db_ok, "kafka": kafka_ok}
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False)
+    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", include_in_schema=False, openapi_extra=public)
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.1 document of every Kafka topic")
+    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI 3.1 document of every Kafka topic", openapi_extra=public)
     async def asyncapi() -> dict[str, Any]:
         return asyncapi_document()

@@ -33,6 +33,12 @@ class ServiceSettings(BaseSettings):
     # only. `make run` generates a local one into the data folder; production injects it.
     secret_key: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_SECRET_KEY"))
 
+    # Operators' (and departments', admins') bearer tokens, as `name:role:sha256` entries
+    # (libs.common.http.access): only hashes live in the environment, never the tokens.
+    operator_tokens: SecretStr | None = Field(None, validation_alias=_env("OPERATOR_TOKENS"))
+    # Proxies in front of the service that append to X-Forwarded-For (0: the header is ignored).
+    trusted_proxies: int = Field(0, ge=0, le=10, validation_alias=_env("TRUSTED_PROXIES"))
+
     create_topics: bool = Field(True, validation_alias=_env("KAFKA_CREATE_TOPICS"))
     # 1 for the local single node; 3 on a production cluster (with min.insync.replicas=2).
     kafka_replication_factor: int = Field(1, validation_alias=_env("KAFKA_REPLICATION_FACTOR"))

@@ -7,25 +7,34 @@ Whose answer counts, and when it is a repeat or too late, is decided in answers.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from libs.common.events import CaseFeedback, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.topics import CASES_EVENTS
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
+from services.dispatch.context import DispatchContext
 from services.dispatch.answers import Verdict, default_result, judge_answer
 from services.dispatch.platforms import plan_takedowns
 from services.dispatch.routing import Route, reroute
 from services.dispatch.store import CaseChanged, require
 
-if TYPE_CHECKING:
-    from services.dispatch.handlers import Dispatcher
-
 log = get_logger(__name__)
 
 
-async def answer(d: Dispatcher, fb: CaseFeedback) -> None:
+@dataclass
+class FeedbackHandler:
+    """The consumer of cases.feedback (subscribed by app.py)."""
+
+    ctx: DispatchContext
+
+    async def on_feedback(self, feedback: CaseFeedback) -> None:
+        await answer(self.ctx, feedback)
+
+
+async def answer(d: DispatchContext, fb: CaseFeedback) -> None:
     bind_case(case_id=fb.case_id)
     case = require(await d.store.get(fb.case_id), fb.case_id)
     verdict = judge_answer(case, fb)
@@ -45,10 +54,9 @@ async def answer(d: Dispatcher, fb: CaseFeedback) -> None:
     if change.get("$set", {}).get("status") == casefile.CLOSED:
         metrics.TIME_TO_CLOSE.labels(severity=case["severity"]).observe((change["$set"]["closed_at"] - case["opened_at"]).total_seconds())
     log.info("feedback_applied", department=fb.department_code, action=fb.action, role=verdict.role)
-    d.relay.poke()
 
 
-def _decide(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback, verdict: Verdict) -> tuple[dict[str, Any], Outgoing]:
+def _decide(d: DispatchContext, case: dict[str, Any], fb: CaseFeedback, verdict: Verdict) -> tuple[dict[str, Any], Outgoing]:
     if verdict.role == "platform":
         return _content_removed(d, case, fb)
     if fb.action == "accepted":
@@ -59,7 +67,7 @@ def _decide(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback, verdict: Verd
     return _closed(d, case, fb, verdict)
 
 
-def _who(d: Dispatcher, case: dict[str, Any], code: str) -> str:
+def _who(d: DispatchContext, case: dict[str, Any], code: str) -> str:
     """The name the reporter reads: the department, supervisor or platform that answered."""
     if code == case["department_code"] and case.get("department_name"):
         return case["department_name"]
@@ -71,7 +79,7 @@ def _who(d: Dispatcher, case: dict[str, Any], code: str) -> str:
     return d.directory.department(code).name if code in d.directory.department_unit else code
 
 
-def _closed(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback, verdict: Verdict) -> tuple[dict[str, Any], Outgoing]:
+def _closed(d: DispatchContext, case: dict[str, Any], fb: CaseFeedback, verdict: Verdict) -> tuple[dict[str, Any], Outgoing]:
     """办结: handled, or the content removed (then re-checked after a delay)."""
     now = d.clock.now()
     who = _who(d, case, fb.department_code)
@@ -92,7 +100,7 @@ def _closed(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback, verdict: Verd
     return {"$set": change}, events
 
 
-def _content_removed(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback) -> tuple[dict[str, Any], Outgoing]:
+def _content_removed(d: DispatchContext, case: dict[str, Any], fb: CaseFeedback) -> tuple[dict[str, Any], Outgoing]:
     """A platform asked alongside the handler says it removed the content: noted, re-checked
     later; the department still settles the case."""
     now = d.clock.now()
@@ -108,7 +116,7 @@ def _content_removed(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback) -> t
     return change, [(event, CASES_EVENTS)]
 
 
-def _rejected(d: Dispatcher, case: dict[str, Any], fb: CaseFeedback) -> tuple[dict[str, Any], Outgoing]:
+def _rejected(d: DispatchContext, case: dict[str, Any], fb: CaseFeedback) -> tuple[dict[str, Any], Outgoing]:
     """Not ours (非本单位职责): the next department in line; rejected too often, a person at
     the emergency command center decides (needs_human)."""
     now = d.clock.now()

@@ -1,6 +1,6 @@
 """Dispatch's consumer of triaged reports: a new case is dispatched (转办); a later report joins
 its case and, when it is more severe, raises the case and re-routes it if the handling
-level changes. `Dispatcher` also holds what the feedback handler and scheduler share.
+level changes; and the rebuttals published, for the upward reports.
 
 A batch at a time: load the batch's cases (one read) -> decide the new ones (decide.py)
 -> store them with their events (one insert; the store hands the events to the relay)
@@ -8,39 +8,31 @@ A batch at a time: load the batch's cases (one read) -> decide the new ones (dec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from libs.common.clock import Clock
 from libs.common.consumer import PermanentError
-from libs.common.events import CaseFeedback, ReportTriaged, RumorEvent
+from libs.common.events import ReportTriaged, RumorEvent
 from libs.common.logs import bind_event, get_logger
-from libs.common.outbox import OutboxRelay
 from libs.common.topics import REPORTS_REPLIES
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
-from services.dispatch.deadlines import DeadlinePolicy
+from services.dispatch.context import DispatchContext
 from services.dispatch.decide import decide_dispatch, decide_raise
-from services.dispatch.directory import Directory
-from services.dispatch.feedback import answer
-from services.dispatch.platforms import PlatformRegistry, is_platform
-from services.dispatch.routing import RoutingPolicy
+from services.dispatch.platforms import is_platform
 from services.dispatch.store import CaseChanged, DispatchStore
 
 log = get_logger(__name__)
 
 
 @dataclass
-class Dispatcher:
-    store: DispatchStore
-    relay: OutboxRelay
-    directory: Directory
-    routing: RoutingPolicy
-    deadlines: DeadlinePolicy
-    clock: Clock
-    platforms: PlatformRegistry = field(default_factory=PlatformRegistry)
-    recheck_delay: timedelta = timedelta(hours=24)
+class TriagedHandler:
+    ctx: DispatchContext
+
+    @property
+    def store(self) -> DispatchStore:
+        return self.ctx.store
 
     async def on_triaged(self, triaged: ReportTriaged) -> None:
         await self.on_triaged_batch([triaged])
@@ -49,14 +41,14 @@ class Dispatcher:
         valid = [t for t in batch if t.decision.valid]  # triage told the others' reporters why
         if not valid:
             return
-        now = self.clock.now()
+        now = self.ctx.clock.now()
         cases = await self.store.get_many(list({t.case.case_id for t in valid}))
         new: dict[str, tuple[dict[str, Any], Outgoing, ReportTriaged]] = {}
         for triaged in valid:
             case_id = triaged.case.case_id
             if case_id not in cases and case_id not in new:
-                decision = decide_dispatch(triaged.report, triaged.decision, now=now, directory=self.directory,
-                                           routing=self.routing, deadlines=self.deadlines, platforms=self.platforms)
+                decision = decide_dispatch(triaged.report, triaged.decision, now=now, directory=self.ctx.directory,
+                                           routing=self.ctx.routing, deadlines=self.ctx.deadlines, platforms=self.ctx.platforms)
                 doc = casefile.new_case(triaged, decision, now)
                 new[case_id] = (doc, announce.new_case_events(doc, decision, triaged, now), triaged)
         stored = await self.store.insert_many([(doc, events) for doc, events, _ in new.values()])
@@ -74,27 +66,19 @@ class Dispatcher:
                 raise PermanentError(f"case {case_id} vanished")  # nothing deletes cases: a bug, for the DLQ
             await self._join(case, triaged, now)
 
-    async def on_feedback(self, feedback: CaseFeedback) -> None:
-        await answer(self, feedback)
-
-    async def on_rumor_event(self, event: RumorEvent) -> None:
-        """Rebuttals published count in the upward reports (辟谣); the rest is the rumor desk's."""
-        if event.kind == "published":
-            await self.store.record_rebuttal(event.claim_id, event.rebuttal_id, event.occurred_at)
-
     async def _join(self, case: dict[str, Any], triaged: ReportTriaged, now: datetime) -> None:
         report_id = triaged.report.report_id
         if any(r["report_id"] == report_id for r in case["reports"]):
             return  # a redelivery: joined before
-        raised = decide_raise(case, triaged.decision, directory=self.directory, routing=self.routing,
-                              platforms=self.platforms)
+        raised = decide_raise(case, triaged.decision, directory=self.ctx.directory, routing=self.ctx.routing,
+                              platforms=self.ctx.platforms)
         entry = casefile.report_entry(triaged)
         if raised is None:
             change: dict[str, Any] = {}
             events: Outgoing = [(announce.joined_reply(triaged.event_id, report_id, case, now), REPORTS_REPLIES)]
         else:
             change, events = rounds.raise_case(case | {"reports": [*case["reports"], entry]}, raised, parent=triaged.event_id,
-                                               report_id=report_id, now=now, deadlines=self.deadlines)
+                                               report_id=report_id, now=now, deadlines=self.ctx.deadlines)
         guard = {"dispatch_no": case["dispatch_no"], "status": case["status"]}
         if not await self.store.add_report(case["_id"], entry, triaged.report.target_urls, events, guard, change):
             raise CaseChanged(case["_id"])  # answered, re-routed or raised meanwhile
@@ -113,3 +97,9 @@ class Dispatcher:
         metrics.TIME_TO_DISPATCH.observe(max(lag, 0.0))
         log.info("case_dispatched", department=doc["department_code"], severity=doc["severity"],
                  transfer_to=doc["transfer_to"], platform_handler=is_platform(doc["department_code"]))
+
+
+async def record_rebuttal(ctx: DispatchContext, event: RumorEvent) -> None:
+    """Rebuttals published count in the upward reports (辟谣); the rest is the rumor desk's."""
+    if event.kind == "published":
+        await ctx.store.record_rebuttal(event.claim_id, event.rebuttal_id, event.occurred_at)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import ValidationError
 
-from libs.common.bus import Bus
-from libs.common.clock import Clock
 from libs.common.events import CaseFeedback, derive_event_id
+from libs.common.http.access import access
+from libs.common.http.errors import ApiError, documented
+from libs.common.http.messages import describe, summary
 from libs.common.topics import CASES_FEEDBACK
-from services.dispatch.platforms import PlatformRegistry
+from services.dispatch.context import Ctx
 from services.dispatch.takedown import PlatformFeedback, verify
 
 MAX_BODY = 16 * 1024
@@ -27,11 +27,6 @@ SIGNING = ("Signed like the takedown request it answers: X-Signature = hex(HMAC-
            "f\"{X-Timestamp}.{raw body}\")), X-Timestamp in Unix seconds within DISPATCH_PLATFORM_FEEDBACK_SKEW_S "
            "(default 300 s) of the server clock. A replayed request (same signature) is applied once; to retry, "
            "sign again with a new timestamp. The body is at most 16 KiB.")
-
-
-def _refusal(text: str, detail: dict[str, object] | None = None) -> dict[str, object]:
-    schema = {"type": "object", "required": ["detail"], "properties": {"detail": detail or {"type": "string"}}}
-    return {"description": text, "content": {"application/json": {"schema": schema}}}
 
 
 def _body_schema() -> dict[str, object]:
@@ -56,44 +51,32 @@ RESPONSES: dict[int | str, dict[str, object]] = {
     202: {"description": "Taken: the answer is on cases.feedback and dispatch applies it to the case",
           "content": {"application/json": {"schema": {"type": "object", "required": ["status", "feedback_id"], "properties": {
               "status": {"type": "string", "const": "accepted"}, "feedback_id": {"type": "string"}}}}}},
-    401: _refusal("Signature missing, wrong or stale: `bad signature: missing|mismatch|stale`"),
-    404: _refusal("No such platform, or not active, or no secret configured for it"),
-    413: _refusal("Body larger than 16 KiB (refused before it is read)"),
-    422: _refusal("The body is not a valid answer", {"type": "array", "items": {"type": "object"}}),
+    **documented(401, 404, 413, 422, 503),
 }
+router = APIRouter(prefix="/api/v1/platforms", tags=["platforms 平台"])
 
 
-def platform_router(bus: Bus, platforms: PlatformRegistry, clock: Clock, *, skew_s: int = 300,
-                    environ: Mapping[str, str] | None = None) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/platforms", tags=["platforms 平台"])
-    env = environ if environ is not None else os.environ
-
-    @router.post("/{platform_id}/feedback", status_code=202, summary="平台反馈删除结果（签名）", description=SIGNING,
-                 responses=RESPONSES, openapi_extra=OPENAPI)
-    async def feedback(platform_id: str, request: Request) -> dict[str, str]:
-        spec = platforms.get(platform_id)
-        secret = env.get(spec.secret_env, "") if spec else ""
-        if spec is None or not spec.active or len(secret) < 16:
-            raise HTTPException(404, detail="no such platform")
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY:
-            raise HTTPException(413, detail="body too large")  # refused before reading it
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise HTTPException(413, detail="body too large")
-        signature = request.headers.get("X-Signature")
-        failure = verify(secret, timestamp=request.headers.get("X-Timestamp"), signature=signature,
-                         body=body, now=time.time(), skew_s=skew_s)
-        if failure:
-            raise HTTPException(401, detail=f"bad signature: {failure}")
-        try:
-            answer = PlatformFeedback.model_validate_json(body)
-        except ValidationError as exc:
-            raise HTTPException(422, detail=exc.errors(include_url=False, include_context=False)) from None
-        event = CaseFeedback(event_id=derive_event_id(spec.id, f"feedback:{signature}"), occurred_at=clock.now(),
-                             case_id=answer.case_id, department_code=spec.code, action=answer.status,
-                             result=answer.result, handler_name=answer.handler_name, dispatch_no=answer.dispatch_no)
-        await bus.publish(event, CASES_FEEDBACK)  # Kafka down: 500, the platform retries with a new signature
-        return {"status": "accepted", "feedback_id": event.event_id}
-
-    return router
+@router.post("/{platform_id}/feedback", status_code=202, summary="平台反馈删除结果（签名）", description=SIGNING,
+             responses=RESPONSES, openapi_extra={**access("signed"), **OPENAPI})
+async def feedback(ctx: Ctx, request: Request, platform_id: str = Path(..., max_length=63)) -> dict[str, str]:
+    spec = ctx.platforms.get(platform_id)
+    secret = os.environ.get(spec.secret_env, "") if spec else ""
+    if spec is None or not spec.active or len(secret) < 16:
+        raise ApiError(404, "unknown_platform", "未找到该平台，或该平台未启用、未配置密钥")
+    body = await request.body()  # at most MAX_BODY: the body limit refused larger ones unread
+    signature = request.headers.get("X-Signature")
+    failure = verify(secret, timestamp=request.headers.get("X-Timestamp"), signature=signature,
+                     body=body, now=time.time(), skew_s=ctx.platform_feedback_skew_s)
+    if failure:
+        raise ApiError(401, "bad_signature", f"签名无效：{failure}")
+    try:
+        answer = PlatformFeedback.model_validate_json(body)
+    except ValidationError as exc:
+        details = describe([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)])
+        raise ApiError(422, "validation_failed", summary(details), detail=details) from None
+    event = CaseFeedback(event_id=derive_event_id(spec.id, f"feedback:{signature}"), occurred_at=ctx.clock.now(),
+                         case_id=answer.case_id, department_code=spec.code, action=answer.status,
+                         result=answer.result, handler_name=answer.handler_name, dispatch_no=answer.dispatch_no)
+    assert ctx.bus is not None
+    await ctx.bus.publish(event, CASES_FEEDBACK)  # Kafka down: 503, the platform retries with a new signature
+    return {"status": "accepted", "feedback_id": event.event_id}

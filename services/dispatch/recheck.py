@@ -16,7 +16,7 @@ from libs.common.logs import get_logger
 from libs.common.topics import CASES_EVENTS
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
-from services.dispatch.handlers import Dispatcher
+from services.dispatch.context import DispatchContext
 from services.dispatch.platforms import Takedown, plan_takedowns
 from services.dispatch.routing import Route
 from services.dispatch.urlcheck import CheckResult, UrlChecker, judge_recheck
@@ -27,14 +27,14 @@ Update = tuple[str, dict[str, Any], Outgoing]  # outcome, MongoDB update, events
 
 @dataclass
 class Rechecker:
-    dispatcher: Dispatcher
+    ctx: DispatchContext
     checker: UrlChecker
     retry_after: timedelta = timedelta(hours=1)
     max_attempts: int = 3
 
     async def tick(self, now: datetime) -> int:
         applied = 0
-        for case in await self.dispatcher.store.rechecks_due(now):
+        for case in await self.ctx.store.rechecks_due(now):
             applied += await self._recheck(case, now)
         return applied
 
@@ -53,7 +53,7 @@ class Rechecker:
         else:
             outcome, update, events = self._ask_again(case, parent, now)
         guard = {"recheck.id": check["id"], "recheck.state": "pending", "dispatch_no": case["dispatch_no"]}
-        if not await self.dispatcher.store.apply(case["_id"], guard, update, events):
+        if not await self.ctx.store.apply(case["_id"], guard, update, events):
             return 0  # another scheduler got there first
         metrics.RECHECKS.labels(outcome=outcome).inc()
         metrics.count_case_events(events)
@@ -63,7 +63,7 @@ class Rechecker:
         return 1
 
     def _markers(self, url: str) -> list[str]:
-        hosts = self.dispatcher.platforms.hosting([url])
+        hosts = self.ctx.platforms.hosting([url])
         return hosts[0][0].removed_markers if hosts else []
 
     def _later(self, check: dict[str, Any], results: list[CheckResult], now: datetime) -> Update:
@@ -77,7 +77,7 @@ class Rechecker:
     def _reopen(self, case: dict[str, Any], parent: str, now: datetime) -> Update:
         """Still online after "removed": the case opens again for the same handler, the
         platforms are asked again, and the reporters are told."""
-        d = self.dispatcher
+        d = self.ctx
         plan = plan_takedowns(Route.model_validate(case["route"]), category=case["category"],
                               urls=case.get("target_urls", []), registry=d.platforms)
         change, events = rounds.new_round(case, plan, severity=case["severity"], parent=parent, now=now,
@@ -91,7 +91,7 @@ class Rechecker:
     def _ask_again(self, case: dict[str, Any], parent: str, now: datetime) -> Update:
         """A platform said removed while a department still handles the case: the handler is
         told (case event) and the platform is asked again."""
-        d, check = self.dispatcher, case["recheck"]
+        d, check = self.ctx, case["recheck"]
         events: Outgoing = [(announce.case_event(parent, case, "still_online", "复查: 平台称已删除，内容仍可访问", now,
                                                  urls=check["urls"], reported_by=check["reported_by"]), CASES_EVENTS)]
         platform = d.platforms.by_code(check["reported_by"])

@@ -7,7 +7,6 @@ its deterministic id), so two instances or a restart never chase twice.
 """
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,12 +14,13 @@ from typing import Any
 
 from libs.common.events import CaseEvent, derive_event_id
 from libs.common.logs import get_logger
+from libs.common.waker import Waker, run_worker
 from libs.common.topics import CASES_EVENTS, dispatch_topic
 from services.dispatch import announce, metrics
 from services.dispatch.casefile import open_case
 from services.dispatch.chase import ChaseAction, morning_digest, plan_chases
 from services.dispatch.deadlines import digest_time_on, local_day
-from services.dispatch.handlers import Dispatcher
+from services.dispatch.context import DispatchContext
 from services.dispatch.recheck import Rechecker
 
 log = get_logger(__name__)
@@ -28,20 +28,20 @@ log = get_logger(__name__)
 
 @dataclass
 class ChaseScheduler:
-    dispatcher: Dispatcher
+    ctx: DispatchContext
     interval_s: float = 30.0
     rechecker: Rechecker | None = None
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.tick(self.dispatcher.clock.now())
-            except Exception as exc:  # the database may be away for a moment: next tick
-                log.warning("chase_tick_failed", error=repr(exc))
-            await asyncio.sleep(self.interval_s)
+        async def one_tick() -> bool:
+            await self.tick(self.ctx.clock.now())
+            return False  # one pass per interval
+
+        # The database away for a moment: logged, tried again at the next tick.
+        await run_worker(one_tick, Waker(), interval_s=self.interval_s, failed_event="chase_tick_failed")
 
     async def tick(self, now: datetime) -> int:
-        d = self.dispatcher
+        d = self.ctx
         docs = [doc for doc in await d.store.open_cases() if doc.get("deadline_at")]
         open_cases = [open_case(doc) for doc in docs]
         applied = 0
@@ -54,8 +54,6 @@ class ChaseScheduler:
         if self.rechecker is not None:
             applied += await self.rechecker.tick(now)
         self._measure(docs, now)
-        if applied:
-            d.relay.poke()
         return applied
 
     async def _apply(self, case: dict[str, Any], action: ChaseAction, now: datetime) -> int:
@@ -71,7 +69,7 @@ class ChaseScheduler:
             events.append((copy, dispatch_topic(action.to_department.code)))
         guard = {"chase_done": {"$ne": action.action_id}, "dispatch_no": case["dispatch_no"]}
         change = {"$set": {flag: value}, "$push": {"chase_done": action.action_id}}
-        if await self.dispatcher.store.apply(case["_id"], guard, change, events):
+        if await self.ctx.store.apply(case["_id"], guard, change, events):
             metrics.CASE_EVENTS.labels(kind=action.kind, severity=action.severity).inc()
             if action.kind == "escalated" and action.to_department:
                 metrics.ESCALATIONS.labels(department=action.department.code, to_department=action.to_department.code).inc()
@@ -80,7 +78,7 @@ class ChaseScheduler:
         return 0
 
     async def _digest(self, open_cases: list, now: datetime) -> int:
-        policy = self.dispatcher.deadlines
+        policy = self.ctx.deadlines
         day = local_day(now, policy)
         if now < digest_time_on(day, policy):
             return 0
@@ -90,7 +88,7 @@ class ChaseScheduler:
             events.append((CaseEvent(event_id=derive_event_id(key, "digest"), case_id=key, kind="digest",
                                      department_code=digest.department.code, detail="交接班: 今日到期与已超期案件",
                                      data=digest.model_dump(mode="json")), CASES_EVENTS))
-        return int(await self.dispatcher.store.record_digest(day.isoformat(), now, events))
+        return int(await self.ctx.store.record_digest(day.isoformat(), now, events))
 
     def _measure(self, docs: list[dict[str, Any]], now: datetime) -> None:
         metrics.CASES_OPEN.clear()

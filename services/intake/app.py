@@ -11,23 +11,18 @@ from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
 from libs.common.service import Runtime, build_app
 from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_SUBMITTED
-from services.intake.bodylimit import BodySizeLimit
 from services.intake.context import IntakeContext
 from services.intake.danger import load_danger_terms
-from services.intake.errors import install_error_handlers
+from services.intake.errors import count_refused_too_large, install_intake_errors
+from services.intake import open311_routes, operator_routes, platform_routes, report_routes, volunteer_routes
 from services.intake.evidence import SnapshotWorker
 from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
 from services.intake.handlers import make_reply_handler
 from services.intake.openapi import add_schemas
-from services.intake.open311_routes import open311_router
-from services.intake.operator_routes import operator_router
-from services.intake.platform_routes import platform_router
 from services.intake.platforms import PlatformBatchIn, load_platform_specs
 from services.intake.pushback import CallbackDeliverer, CallbackSender, HttpCallbackSender
-from services.intake.routes import public_router
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
-from services.intake.volunteer_routes import volunteer_router
 
 DESCRIPTION = ("举报受理：网页、小程序、平台（签名推送）、志愿者与值班员代录（电话、邮件）。"
                "每条举报先保存再答复，立即获得受理编号；错误统一为 {error, message, detail}，校验错误逐字段说明。")
@@ -68,12 +63,12 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
 
     app = build_app(runtime, title="网络举报受理 Intake API", description=DESCRIPTION,
                     topics={REPORTS_SUBMITTED: DEFAULT_PARTITIONS, REPORTS_REPLIES: DEFAULT_PARTITIONS},
-                    on_start=on_start, after_kafka=after_kafka)
-    install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       larger={"/api/v1/platforms/": settings.webhook_max_body_bytes})
-    for router in (public_router, platform_router, volunteer_router, operator_router, open311_router):
-        app.include_router(router(ctx))
+                    on_start=on_start, after_kafka=after_kafka, max_body_bytes=settings.max_body_bytes,
+                    body_limits={"/api/v1/platforms/": settings.webhook_max_body_bytes},
+                    on_too_large=count_refused_too_large)
+    install_intake_errors(app)
+    for module in (report_routes, platform_routes, volunteer_routes, operator_routes, open311_routes):
+        app.include_router(module.router)
     add_schemas(app, PlatformBatchIn)
     app.state.runtime, app.state.ctx = runtime, ctx
     app.state.deliverer, app.state.snapshots = deliverer, snapshots

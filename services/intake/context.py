@@ -4,6 +4,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from libs.common.clock import Clock, SystemClock
 from libs.common.outbox import OutboxRelay
@@ -50,3 +53,10 @@ class IntakeContext:
         """A report was stored (the relay has its event already): snapshot its URLs now."""
         if self.settings.evidence_snapshot:
             self.wake_snapshots()
+
+
+def get_context(request: Request) -> IntakeContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+Ctx = Annotated[IntakeContext, Depends(get_context)]

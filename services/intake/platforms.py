@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from services.intake import messages
+from libs.common.http import messages
 from services.intake.models import ReportIn
 
 PLATFORM_ID = r"^[a-z0-9][a-z0-9_-]{1,62}$"

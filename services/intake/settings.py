@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from libs.common.settings import ServiceSettings
@@ -22,10 +21,6 @@ class IntakeSettings(ServiceSettings):
     max_body_bytes: int = 256 * 1024
     public_base_url: str = "http://127.0.0.1:8001"
 
-    # Operator endpoints (人工录入, volunteer ranking): a bearer token from the environment only.
-    # Unset = those endpoints answer 503; there is deliberately no default.
-    operator_token: SecretStr | None = None
-
     # Platform webhooks (平台推送).
     platforms_file: Path = HERE / "platforms.yaml"
     # Local runs only: a platform whose secret variable is unset gets a secret derived from
@@ -42,7 +37,6 @@ class IntakeSettings(ServiceSettings):
     rate_ip_reads_burst: int = 120
     rate_platform_per_minute: float = 1200.0  # reports per minute per platform
     rate_platform_burst: int = 300
-    trust_forwarded_for: bool = False  # only behind a proxy that sets X-Forwarded-For itself
 
     # Volunteers (网络举报志愿者) and trusted reporters (DSA Art. 22 trusted flaggers).
     trusted_min_reports: int = 20

@@ -12,24 +12,23 @@ from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReportTriaged
 from libs.common.logs import get_logger
 from libs.common.outbox import OutboxRelay
+from libs.common.waker import Waker, run_worker
 from libs.common.service import Runtime, build_app
 from libs.common.topics import (
     DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic,
 )
-from services.rumor import metrics
+from services.rumor import metrics, operator_routes, website_routes
+from services.rumor.context import RumorContext, Site
 from services.rumor.adapters import ChannelAdapter, build_adapters
-from services.rumor.auth import install_error_handlers
 from services.rumor.delivery import DeliveryWorker
 from services.rumor.editorial import Editorial
 from services.rumor.handlers import RumorDesk
 from services.rumor.matrix import Endpoint, MediaMatrix, load_endpoints_file, load_matrix, resolve_endpoint
 from services.rumor.media_consumer import MediaConsumer
 from services.rumor.media_store import MediaStore
-from services.rumor.operator_routes import OperatorContext, operator_router
 from services.rumor.params import load_params
 from services.rumor.settings import RumorSettings
 from services.rumor.store import RumorStore
-from services.rumor.website_routes import Site, website_router
 
 log = get_logger(__name__)
 # A channel receives a few rebuttals a day: one partition keeps each channel's versions in
@@ -86,9 +85,10 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     topics |= {t: MEDIA_PARTITIONS for t in media_topics} | {dlq_topic(t): 1 for t in media_topics}
     app = build_app(runtime, title="辟谣 Rumor", description=DESCRIPTION, topics=topics,
                     on_start=on_start, after_kafka=after_kafka)
-    install_error_handlers(app)
-    app.include_router(operator_router(OperatorContext(settings, editorial, matrix, endpoints)))
-    app.include_router(website_router(Site(settings.site_name or matrix.site_name, settings.public_base_url, media, clock)))
+    site = Site(settings.site_name or matrix.site_name, settings.public_base_url, media, clock)
+    app.state.ctx = RumorContext(settings, editorial, matrix, endpoints, site)
+    app.include_router(operator_routes.router)
+    app.include_router(website_routes.router)
     app.state.runtime, app.state.desk, app.state.editorial = runtime, desk, editorial
     app.state.deliveries, app.state.matrix, app.state.relay = deliveries, matrix, relay
     return app
@@ -96,12 +96,12 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
 
 async def _gauges(store: RumorStore, interval_s: float) -> None:
     """Gauges that mirror the database are refreshed from it, so every instance reports the truth."""
-    while True:
-        try:
-            metrics.CLAIMS_OPEN.set(await store.count_open())
-        except Exception as exc:  # the database is down: readiness reports it; try again later
-            log.warning("gauges_failed", error=repr(exc))
-        await asyncio.sleep(interval_s)
+    async def one_pass() -> bool:
+        metrics.CLAIMS_OPEN.set(await store.count_open())
+        return False
+
+    # The database down: readiness reports it; the gauge keeps its value until the next pass.
+    await run_worker(one_pass, Waker(), interval_s=interval_s, failed_event="gauges_failed")
 
 
 async def _close_at_shutdown(client: httpx.AsyncClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from libs.common.settings import ServiceSettings
@@ -21,9 +21,6 @@ class RumorSettings(ServiceSettings):
     http_port: int = 8004
     params_file: Path = HERE / "params.yaml"
     public_base_url: str = "http://127.0.0.1:8004"
-
-    # Operators (值班员) call the claims API with this bearer token; unset = API answers 503.
-    operator_token: SecretStr | None = None
 
     # The media matrix and where its channels are in this environment.
     channels_file: Path = MATRIX_PATH

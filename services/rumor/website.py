@@ -115,3 +115,24 @@ def render_page(article: Article, *, site_name: str, site_url: str, feed_url: st
 
 def _local(at: datetime) -> datetime:
     return at.astimezone(CENTER_TZ)
+
+
+def render_not_found(*, site_name: str, site_url: str, feed_url: str) -> str:
+    """What a reader who follows a stale or mistyped link sees: a page, not an API error."""
+    e = html.escape
+    return f"""<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>未找到该辟谣文章 - {e(site_name)}</title>
+</head>
+<body>
+<main>
+<h1>未找到该辟谣文章</h1>
+<p>该文章可能尚未发布到网站，或链接有误。</p>
+</main>
+<footer><a href="{e(site_url)}">{e(site_name)}</a> · <a href="{e(feed_url)}">订阅辟谣信息（Atom）</a></footer>
+</body>
+</html>
+"""

@@ -21,14 +21,14 @@ from fastapi import FastAPI
 from libs.common.asyncapi import asyncapi_document
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_SUBMITTED, REPORTS_TRIAGED
 from services.intake.app import create_app as intake_app
-from services.intake.testing import running
-from services.intake.testing import settings_for as intake_settings
+from tests.support.intake import running
+from tests.support.intake import settings_for as intake_settings
 from services.triage.app import create_app as triage_app
 from services.triage.settings import TriageSettings
 
 from tests.contracts.clients import ROOT, GoClient, JavaClient, differences
-from tests.integration.test_dispatch_harness import START, running_dispatch
-from tests.integration.test_dispatch_harness import settings_for as dispatch_settings
+from tests.support.dispatch import START, running_dispatch
+from tests.support.dispatch import settings_for as dispatch_settings
 
 POLICE, SUPERVISOR = "dispatch.nn-city-police", "dispatch.nn-city-cac"
 MODEL_OF = {REPORTS_SUBMITTED: "ReportSubmitted", REPORTS_TRIAGED: "ReportTriaged", REPORTS_REPLIES: "ReporterReply",

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.auth import E2E_OPERATOR_TOKEN, tokens_entry
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "triage", "dispatch", "rumor")
 
@@ -50,8 +52,8 @@ def system(infra, tmp_path_factory):
         "RUMOR_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['rumor']}",
         "DISPATCH_CHASE_INTERVAL_S": "1",
         # Rumor: the operator API's token, and the media matrix's webhook channels pointed at a
-        # local receiver a rumor e2e test runs on this port (services.rumor.testing.ChannelReceiver).
-        "RUMOR_OPERATOR_TOKEN": "e2e-rumor-operator-token",
+        # local receiver a rumor e2e test runs on this port (tests.support.rumor.ChannelReceiver).
+        "OPERATOR_TOKENS": tokens_entry(E2E_OPERATOR_TOKEN, name="e2e-duty"),
         "RUMOR_CHANNEL_DEV_SECRETS": "true",
         "RUMOR_CHANNEL_URL_TEMPLATE": f"http://127.0.0.1:{_free_port()}/channels/{{code}}",
         "RUMOR_DELIVERY_BACKOFF_S": "0.2",

@@ -10,6 +10,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from services.dispatch.department_client import ClientConfig, answer_cases
+from tests.support.auth import E2E_OPERATOR_TOKEN
 
 
 async def _dispatched_case(system, department: str, report_id: str, timeout: float = 60.0) -> dict:
@@ -56,6 +57,9 @@ async def test_reporter_reads_the_outcome_after_the_department_handles_the_case(
         assert "立案侦查" in status["reply"] and "南宁市公安局" in status["reply"] and "复核" in status["reply"]
         assert [h["status"] for h in status["history"]][-1] == "closed"
 
-        view = (await client.get(f"{system.urls['dispatch']}/api/v1/cases/{case['case_id']}")).json()
+        closed_door = await client.get(f"{system.urls['dispatch']}/api/v1/cases/{case['case_id']}")
+        assert closed_door.status_code == 401 and closed_door.json()["error"] == "unauthorized"
+        view = (await client.get(f"{system.urls['dispatch']}/api/v1/cases/{case['case_id']}",
+                                 headers={"Authorization": f"Bearer {E2E_OPERATOR_TOKEN}"})).json()
         assert [e["kind"] for e in view["history"]][-3:] == ["accepted", "handled", "closed"]
         assert "13800001111" not in json.dumps(view) and case["reporter_pids"][0] not in json.dumps(view)

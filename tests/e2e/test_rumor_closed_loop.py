@@ -13,13 +13,14 @@ import feedparser
 import httpx
 
 from services.rumor.matrix import dev_secret, load_matrix
-from services.rumor.testing import BRIDGE_REBUTTAL, BRIDGE_TEXTS, ChannelReceiver, wait_for
+from tests.support.auth import E2E_OPERATOR_TOKEN
+from tests.support.rumor import BRIDGE_REBUTTAL, BRIDGE_TEXTS, ChannelReceiver, wait_for
 
 
 async def test_reporters_of_a_rumor_see_the_rebuttal_that_reached_every_channel(system):
     env = system.env
     port = urlsplit(env["RUMOR_CHANNEL_URL_TEMPLATE"].replace("{code}", "x")).port
-    operator = {"Authorization": f"Bearer {env['RUMOR_OPERATOR_TOKEN']}"}
+    operator = {"Authorization": f"Bearer {E2E_OPERATOR_TOKEN}"}
     intake, rumor = system.urls["intake"], system.urls["rumor"]
     webhooks = [c.code for c in load_matrix().channels if c.adapter == "webhook"]
     async with ChannelReceiver(lambda code: dev_secret(env["NETREPORT_SECRET_KEY"], code), port=port) as receiver, \

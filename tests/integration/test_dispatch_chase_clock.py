@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_TRIAGED
 from services.dispatch.scheduler import ChaseScheduler
 
-from tests.integration.test_dispatch_harness import START, feedback, running_dispatch, settings_for, triaged
+from tests.support.dispatch import START, feedback, running_dispatch, settings_for, triaged
 
 
 def on(topic_suffix: str, **fields):
@@ -28,7 +28,7 @@ async def test_overdue_case_is_escalated_with_a_copy_on_the_supervisors_topic_an
         await d.send(triaged("case-late", "r-1"), REPORTS_TRIAGED)  # important gambling: city police, 24 h
         case = await d.case_when("case-late", lambda c: True)
         assert case["department_code"] == "nn-city-police"
-        scheduler, restarted = d.app.state.scheduler, ChaseScheduler(d.app.state.dispatcher)
+        scheduler, restarted = d.app.state.scheduler, ChaseScheduler(d.app.state.ctx)
         escalations = sample("netreport_case_escalations_total", department="nn-city-police", to_department="nn-city-cac")
 
         assert await scheduler.tick(START + timedelta(hours=17, minutes=59)) == 0
@@ -72,9 +72,9 @@ async def test_morning_digest_lists_each_departments_cases_due_today_once(infra,
 
         tuesday_0859 = START + timedelta(hours=22, minutes=59)  # 08:59 local
         await d.app.state.scheduler.tick(tuesday_0859)
-        assert await d.app.state.dispatcher.store.meta.find_one({"_id": "digest:2025-03-11"}) is None
+        assert await d.app.state.ctx.store.meta.find_one({"_id": "digest:2025-03-11"}) is None
         await d.app.state.scheduler.tick(tuesday_0859 + timedelta(minutes=1))
-        await ChaseScheduler(d.app.state.dispatcher).tick(tuesday_0859 + timedelta(minutes=2))  # a restart
+        await ChaseScheduler(d.app.state.ctx).tick(tuesday_0859 + timedelta(minutes=2))  # a restart
         await d.relayed()
 
         digests = await out.wait_for(on(CASES_EVENTS, kind="digest"))

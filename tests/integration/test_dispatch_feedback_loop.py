@@ -7,7 +7,7 @@ import json
 
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_TRIAGED, dlq_topic
 
-from tests.integration.test_dispatch_harness import feedback, running_dispatch, settings_for, triaged
+from tests.support.dispatch import feedback, running_dispatch, settings_for, triaged
 
 
 def on(topic_suffix: str, **fields):

@@ -17,7 +17,7 @@ from prometheus_client import REGISTRY
 from libs.common.topics import CASES_EVENTS, CASES_TAKEDOWN, REPORTS_REPLIES, REPORTS_TRIAGED, dlq_topic
 from services.dispatch.takedown import sign, signed_headers
 
-from tests.integration.test_dispatch_harness import START, running_dispatch, settings_for, triaged
+from tests.support.dispatch import START, running_dispatch, settings_for, triaged
 
 SECRET = "local-platform-secret-0123456789"
 SECRET_ENV = "TEST_DISPATCH_PLATFORM_SECRET"

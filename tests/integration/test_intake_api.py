@@ -11,7 +11,7 @@ from libs.common.events import ReporterReply
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED
 from services.intake.app import create_app
 from services.intake.danger import ADVICE
-from services.intake.testing import publish, read_topic, running, settings_for, wait_for
+from tests.support.intake import publish, read_topic, running, settings_for, wait_for
 
 
 async def test_a_report_is_numbered_published_and_its_status_shows_history_and_final_reply(infra, topic_prefix, mongo_db_name):
@@ -112,7 +112,7 @@ async def test_operator_endpoints_need_a_configured_token(infra, topic_prefix, m
             "contact": {"name": "王五", "phone": "13700000000"}}
     async with running(create_app(settings_for(infra, topic_prefix, mongo_db_name)), kafka=False) as client:
         unset = await client.post("/api/v1/operator/reports", json=body, headers={"Authorization": "Bearer anything"})
-    assert unset.status_code == 503 and "INTAKE_OPERATOR_TOKEN" in unset.json()["message"]
+    assert unset.status_code == 503 and "OPERATOR_TOKENS" in unset.json()["message"]
 
     settings = settings_for(infra, topic_prefix, mongo_db_name, operator_token="op-token-for-tests-0123")
     async with running(create_app(settings)) as client:

@@ -8,7 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from services.intake.app import create_app
-from services.intake.testing import running, settings_for, wait_for
+from tests.support.intake import running, settings_for, wait_for
 
 PAGE = "<html><body>充值送彩金，日赚千元</body></html>".encode()
 OPERATOR = {"Authorization": "Bearer op-token-for-evidence-tests"}

@@ -15,7 +15,7 @@ from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED
 from services.intake.app import create_app
 from services.intake.open311 import api_key_for
 from services.intake.platforms import dev_secret
-from services.intake.testing import SECRET_KEY, publish, read_topic, running, settings_for, wait_for
+from tests.support.intake import SECRET_KEY, publish, read_topic, running, settings_for, wait_for
 
 
 class GeoReportClient:

@@ -12,7 +12,7 @@ import pytest
 from libs.common.metrics import OUTBOX_BACKLOG
 from libs.common.topics import REPORTS_SUBMITTED
 from services.intake.app import create_app
-from services.intake.testing import read_topic, running, settings_for, wait_for
+from tests.support.intake import read_topic, running, settings_for, wait_for
 
 
 async def test_reports_taken_while_kafka_is_down_reach_kafka_exactly_once_when_it_returns(infra, topic_prefix, mongo_db_name):

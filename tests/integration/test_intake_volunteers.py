@@ -10,7 +10,7 @@ from pymongo import AsyncMongoClient
 from libs.common.events import ReporterReply
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED
 from services.intake.app import create_app
-from services.intake.testing import publish, read_topic, running, settings_for, wait_for
+from tests.support.intake import publish, read_topic, running, settings_for, wait_for
 
 OPERATOR = {"Authorization": "Bearer op-token-for-volunteer-tests"}
 

@@ -19,7 +19,7 @@ from libs.common.events import ReporterReply
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED
 from services.intake import metrics, signing, webhook
 from services.intake.app import create_app
-from services.intake.testing import publish, read_topic, running, settings_for, signed, wait_for
+from tests.support.intake import publish, read_topic, running, settings_for, signed, wait_for
 
 SECRET = "forum-secret-for-tests-0123456789"
 URL = "/api/v1/platforms/test-forum/reports"

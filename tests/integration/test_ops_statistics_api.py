@@ -21,6 +21,7 @@ from libs.common.events import RumorEvent
 from libs.common.topics import RUMORS_EVENTS
 from services.dispatch.app import create_app
 from services.dispatch.settings import DispatchSettings
+from tests.support.dispatch import OPERATOR_TOKEN, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 5, 12, 2, 0, tzinfo=UTC)  # 10:00 on 12 May in Nanning
@@ -51,16 +52,21 @@ async def _seed(settings: DispatchSettings, department: str) -> None:
 
 async def test_daily_and_monthly_statistics_over_http_and_the_command_line(infra, topic_prefix, mongo_db_name):
     department = f"ops-{mongo_db_name[-8:]}"
-    settings = DispatchSettings(KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,  # type: ignore[call-arg]
-                                TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name, LOG_JSON=False, LOG_LEVEL="WARNING")
+    settings = settings_for(infra, topic_prefix, mongo_db_name)
     await _seed(settings, department)
     app = create_app(settings, clock=ManualClock(NOW))
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as anonymous:
+            refused = await anonymous.get("/api/v1/statistics/daily", params={"date": "2026-05-11"})
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}) as client:
             daily = (await client.get("/api/v1/statistics/daily", params={"date": "2026-05-11"})).json()
             monthly = (await client.get("/api/v1/statistics/monthly", params={"month": "2026-05"})).json()
             as_csv = await client.get("/api/v1/statistics/daily", params={"date": "2026-05-11", "format": "csv"})
             bad = await client.get("/api/v1/statistics/monthly", params={"month": "2026-13"})
+            # The edges of the calendar answer in the usual shape, never 500.
+            far = [await client.get("/api/v1/statistics/daily", params={"date": "9999-12-31"}),
+                   await client.get("/api/v1/statistics/monthly", params={"month": "0000-05"})]
             default = await client.get("/api/v1/statistics/daily")  # yesterday, by the injected clock
 
         assert daily["reports"]["total"] == 3 and daily["reports"]["by_category"]["gambling"] == 2
@@ -72,6 +78,8 @@ async def test_daily_and_monthly_statistics_over_http_and_the_command_line(infra
         rows = {(r["section"], r["key"], r["measure"]): r["value"] for r in csv.DictReader(io.StringIO(as_csv.text.lstrip("\ufeff")))}
         assert rows[("department", department, "closed_within_deadline")] == "1"
         assert bad.status_code == 422
+        assert [r.status_code for r in far] == [422, 422] and all(r.json()["error"] == "validation_failed" for r in far)
+        assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
         assert default.json()["period"]["label"] == "2026-05-11"
 
         due_soon = await _gauge("netreport_cases_due_soon", {"department": department})
@@ -87,8 +95,7 @@ async def test_daily_and_monthly_statistics_over_http_and_the_command_line(infra
 
 
 async def test_rebuttals_published_on_rumors_events_count_once_per_claim_in_the_reports(infra, topic_prefix, mongo_db_name):
-    settings = DispatchSettings(KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,  # type: ignore[call-arg]
-                                TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name, LOG_JSON=False, LOG_LEVEL="WARNING")
+    settings = settings_for(infra, topic_prefix, mongo_db_name)
     at = OPENED + timedelta(hours=2)
     events = [RumorEvent(claim_id="clm-a", kind="published", rebuttal_id="rb-1", occurred_at=at),
               RumorEvent(claim_id="clm-a", kind="published", rebuttal_id="rb-1", occurred_at=at + timedelta(hours=1)),
@@ -103,7 +110,8 @@ async def test_rebuttals_published_on_rumors_events_count_once_per_claim_in_the_
                 await producer.send_and_wait(settings.topic(RUMORS_EVENTS), event.model_dump_json().encode(), key=event.key.encode())
         finally:
             await producer.stop()
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}) as client:
             for _ in range(150):
                 daily = (await client.get("/api/v1/statistics/daily", params={"date": "2026-05-11"})).json()
                 if daily["rumors_rebutted"]:

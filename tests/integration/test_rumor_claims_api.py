@@ -11,7 +11,7 @@ from services.rumor import metrics
 from services.rumor.app import create_app
 from services.rumor.claims import new_claim
 from services.rumor.reports import RumorReport
-from services.rumor.testing import (
+from tests.support.rumor import (
     BRIDGE_REBUTTAL, BRIDGE_TEXTS, operator_headers, publish, read_topic, running, settings_for, triaged, wait_for,
 )
 
@@ -60,7 +60,7 @@ async def test_the_operator_api_is_closed_without_a_token_and_refuses_bad_input_
     closed = create_app(settings_for(infra, topic_prefix, mongo_db_name, operator_token=None), environ={})
     async with running(closed, kafka=False) as client:
         r = await client.get("/api/v1/claims", headers=operator_headers())
-        assert r.status_code == 503 and "RUMOR_OPERATOR_TOKEN" in r.json()["message"]
+        assert r.status_code == 503 and "OPERATOR_TOKENS" in r.json()["message"]
 
     app = create_app(settings_for(infra, topic_prefix, mongo_db_name), environ={})
     async with running(app, kafka=False) as client:
@@ -77,7 +77,7 @@ async def test_the_operator_api_is_closed_without_a_token_and_refuses_bad_input_
         assert bad.status_code == 422 and bad.json()["message"].startswith("请求内容有误：verdict")
         bad = await client.put(f"{base}/rebuttal", headers=operator_headers(),
                                json=BRIDGE_REBUTTAL | {"evidence_links": ["javascript:alert(1)"], "title": ""})
-        assert {d["field"] for d in bad.json()["detail"]} == {"title", "evidence_links.0"}
+        assert {d["field"] for d in bad.json()["detail"]} == {"title", "evidence_links[0]"}
 
         early = await client.put(f"{base}/rebuttal", headers=operator_headers(), json=BRIDGE_REBUTTAL)
         assert early.status_code == 409 and early.json()["message"].startswith("请先完成核实查证")

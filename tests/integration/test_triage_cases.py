@@ -7,7 +7,7 @@ from pymongo import AsyncMongoClient
 
 from libs.common.events import ReportContent, ReportSubmitted, derive_event_id
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED, REPORTS_TRIAGED
-from services.intake.testing import publish, read_topic, running
+from tests.support.intake import publish, read_topic, running
 from services.triage.app import create_app
 from services.triage.settings import TriageSettings
 

@@ -5,8 +5,5 @@
   the deadline; as JSON or CSV, from `python -m services.dispatch.statistics` or
   GET /api/v1/statistics/daily|monthly on dispatch;
 - the census gauges behind the department dashboard (due soon, escalated, closed), kept
-  fresh by a loop that runs with the HTTP app.
+  fresh by a loop (census.run_census) that dispatch's app runs.
 """
-from services.dispatch.statistics.routes import statistics_router
-
-__all__ = ["statistics_router"]

@@ -8,7 +8,6 @@ with zeros where it has none, so "nothing due" is a 0 and not a missing series.
 """
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from libs.common.clock import Clock
 from libs.common.logs import get_logger
+from libs.common.waker import Waker, run_worker
 from services.dispatch.casefile import OPEN_STATUSES
 from services.dispatch.statistics.query import census_cases
 
@@ -75,13 +75,10 @@ def publish(census: Census) -> None:
 
 
 async def run_census(cases: AsyncCollection, clock: Clock, interval_s: float = INTERVAL_S) -> None:
-    while True:
-        try:
-            now = clock.now()
-            publish(count(await census_cases(cases, now - max(WINDOWS.values())), now))
-        except Exception as exc:  # the database away for a moment: keep the last figures
-            log.warning("census_failed", error=repr(exc))
-        task = asyncio.current_task()
-        if task is not None and task.cancelling():
-            raise asyncio.CancelledError  # a shutdown a client library swallowed still stops the loop
-        await asyncio.sleep(interval_s)
+    async def one_pass() -> bool:
+        now = clock.now()
+        publish(count(await census_cases(cases, now - max(WINDOWS.values())), now))
+        return False
+
+    # The database away for a moment: the gauges keep their last figures until the next pass.
+    await run_worker(one_pass, Waker(), interval_s=interval_s, failed_event="census_failed")

@@ -9,6 +9,14 @@ from pydantic import BaseModel, ConfigDict
 
 Kind = Literal["daily", "monthly"]
 DAILY_DUE = time(15, 0)  # 网情报送: yesterday's report is due before 15:00
+# Reports cover the years a center can have cases in; outside them a period is refused
+# (a far date would overflow the database's and the calendar's arithmetic).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year {year} is outside {FIRST_YEAR}-{LAST_YEAR}")
 
 
 class Period(BaseModel):
@@ -24,6 +32,7 @@ class Period(BaseModel):
 
 def daily(day: date, tz: ZoneInfo) -> Period:
     """One local calendar day; the report on it is due at 15:00 the day after."""
+    _check_year(day.year)
     start = datetime.combine(day, time(0), tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
     return Period(kind="daily", label=day.isoformat(), start=start, end=end, timezone=str(tz),
@@ -31,6 +40,7 @@ def daily(day: date, tz: ZoneInfo) -> Period:
 
 
 def monthly(year: int, month: int, tz: ZoneInfo) -> Period:
+    _check_year(year)
     start = datetime(year, month, 1, tzinfo=tz)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
     return Period(kind="monthly", label=f"{year:04d}-{month:02d}", start=start, end=end, timezone=str(tz))

@@ -191,4 +191,4 @@ def test_rumor_operator_routes_document_their_refusals_with_the_error_body(servi
             assert "404" in codes, (method, path)
         if method in ("post", "put"):
             assert "409" in codes, (method, path)
-        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ApiErrorBody")
+        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")

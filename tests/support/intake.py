@@ -1,4 +1,4 @@
-"""Test doubles and helpers for intake's tests (never imported by the service itself).
+"""Test doubles and helpers for intake's tests and the bench (never imported by a service).
 
 `running(app)` runs the app's lifespan (database, Kafka, workers) and gives an httpx
 client talking to it in-process; `RecordingSender` stands in for platforms' callback URLs.
@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from libs.common.events import Event
 from services.intake import signing
 from services.intake.settings import IntakeSettings
+from tests.support.auth import with_operator
 
 SECRET_KEY = "intake-test-secret-key-0123456789"
 
@@ -27,7 +28,8 @@ SECRET_KEY = "intake-test-secret-key-0123456789"
 def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **fields: Any) -> IntakeSettings:
     return IntakeSettings(  # type: ignore[call-arg]
         KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri, TOPIC_PREFIX=topic_prefix,
-        MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING", **fields,
+        MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING",
+        **with_operator(fields),
     )
 
 

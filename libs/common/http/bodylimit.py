@@ -9,24 +9,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from services.intake import metrics
-from services.intake.errors import channel_of, error_response
+from libs.common.http.errors import error_response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+DEFAULT_MAX_BYTES = 256 * 1024
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int = DEFAULT_MAX_BYTES, limits: dict[str, int] | None = None,
+                 on_refused: Callable[[str], None] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = larger or {}  # path prefix → its own limit (platform batches)
+        self.limits = limits or {}  # path prefix → its own limit (platform batches, platform answers)
+        self.on_refused = on_refused  # told the path of each refusal (metrics)
 
     def limit_for(self, path: str) -> int:
-        return next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.max_bytes)
+        return next((n for prefix, n in self.limits.items() if path.startswith(prefix)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,7 +56,8 @@ class BodySizeLimit:
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        metrics.received(channel_of(scope["path"]), None, "rejected_too_large")
+        if self.on_refused is not None:
+            self.on_refused(scope["path"])
         response = error_response(413, "too_large", f"请求体过大（上限 {limit} 字节）")
         await response(scope, receive, send)
 

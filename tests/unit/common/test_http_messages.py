@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.intake import messages
+from libs.common.http import messages
 from services.intake.models import ReportIn
 
 

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from services.intake.bodylimit import BodySizeLimit
+from libs.common.http.bodylimit import BodySizeLimit
 
 
 async def _echo_length(scope, receive, send) -> None:
@@ -20,7 +20,7 @@ async def _echo_length(scope, receive, send) -> None:
 
 
 def _client(limit: int = 100) -> httpx.AsyncClient:
-    app = BodySizeLimit(_echo_length, max_bytes=limit, larger={"/api/v1/platforms/": 1000})
+    app = BodySizeLimit(_echo_length, max_bytes=limit, limits={"/api/v1/platforms/": 1000})
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake")
 
 

@@ -19,6 +19,7 @@ from libs.common.clock import ManualClock
 from libs.common.events import CaseFeedback, CaseRef, Event, ReportContent, ReportTriaged, TriageDecision
 from services.dispatch.app import create_app
 from services.dispatch.settings import DispatchSettings
+from tests.support.auth import with_operator
 
 START = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # Monday 10:00 in Nanning, a working day
 
@@ -104,7 +105,7 @@ class Running:
         return reader
 
     async def case(self, case_id: str) -> dict[str, Any] | None:
-        return await self.app.state.dispatcher.store.get(case_id)
+        return await self.app.state.ctx.store.get(case_id)
 
     async def case_when(self, case_id: str, predicate: Callable[[dict[str, Any]], bool], timeout: float = 30.0) -> dict[str, Any]:
         """The stored case once it satisfies `predicate` (polled: the consumer works meanwhile)."""
@@ -118,7 +119,7 @@ class Running:
     async def handled(self, group: str, *event_ids: str, timeout: float = 30.0) -> None:
         """Wait until consumer group `group` has taken these events (its inbox marks them, also
         when the handler only noted them); later ones on the same key come after."""
-        inbox = self.app.state.dispatcher.store.cases.database["inbox"]
+        inbox = self.app.state.ctx.store.cases.database["inbox"]
         async with asyncio.timeout(timeout):
             for event_id in event_ids:
                 while await inbox.find_one({"_id": f"{group}:{event_id}"}) is None:
@@ -126,13 +127,17 @@ class Running:
 
     async def relayed(self) -> None:
         """Publish what the last tick or handler stored, now (the relay would within 0.5 s)."""
-        await self.app.state.dispatcher.relay.relay_once()
+        await self.app.state.ctx.relay.relay_once()
+
+
+OPERATOR_TOKEN = "dispatch-operator-test-token-0123"
 
 
 def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **extra: Any) -> DispatchSettings:
     return DispatchSettings(KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,  # type: ignore[call-arg]
                             TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name, LOG_JSON=False,
-                            LOG_LEVEL="WARNING", chase_interval_s=3600, **extra)
+                            LOG_LEVEL="WARNING", chase_interval_s=3600,
+                            **with_operator(extra, OPERATOR_TOKEN))
 
 
 @contextlib.asynccontextmanager
@@ -144,7 +149,8 @@ async def running_dispatch(settings: DispatchSettings, clock: ManualClock | None
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
     # Bounded below pytest-timeout, so a hang fails with the line it hung on, not a bare timeout.
     async with asyncio.timeout(240), app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch") as http:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"}) as http:
             async with asyncio.timeout(60):
                 while (await http.get("/health/ready")).status_code != 200:
                     await asyncio.sleep(0.2)

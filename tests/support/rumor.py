@@ -23,10 +23,11 @@ from fastapi.responses import JSONResponse
 
 from deploy.local.infra import free_port
 from libs.common.events import CaseRef, ReportContent, ReportTriaged, TriageDecision
-# The generic Kafka test helpers are intake's, re-exported rather than written twice.
-from services.intake.testing import publish, read_topic, wait_for  # noqa: F401
 from services.rumor import signing
 from services.rumor.settings import RumorSettings
+from tests.support.auth import with_operator
+# The generic Kafka test helpers are intake's, re-exported rather than written twice.
+from tests.support.intake import publish, read_topic, wait_for  # noqa: F401
 
 SECRET_KEY = "rumor-test-secret-key-0123456789"
 OPERATOR_TOKEN = "operator-test-token-0123456789"
@@ -58,9 +59,9 @@ def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **fields: An
     values: dict[str, Any] = dict(
         KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri, TOPIC_PREFIX=topic_prefix,
         MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING",
-        operator_token=OPERATOR_TOKEN, channel_dev_secrets=True, public_base_url="http://rumor.test",
+        channel_dev_secrets=True, public_base_url="http://rumor.test",
         delivery_backoff_s=0.05, delivery_backoff_max_s=0.2, delivery_attempts=4)
-    return RumorSettings(**(values | fields))  # type: ignore[arg-type]
+    return RumorSettings(**with_operator(values | fields, OPERATOR_TOKEN))  # type: ignore[arg-type]
 
 
 def operator_headers(token: str = OPERATOR_TOKEN) -> dict[str, str]:

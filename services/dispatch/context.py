@@ -1,0 +1,39 @@
+"""What dispatch's handlers, loops and routes share, built once in app.py: the store and
+its relay, the directory, the routing and deadline policies, the platforms, the clock."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from libs.common.bus import Bus
+from libs.common.clock import Clock
+from libs.common.outbox import OutboxRelay
+from services.dispatch.deadlines import DeadlinePolicy
+from services.dispatch.directory import Directory
+from services.dispatch.platforms import PlatformRegistry
+from services.dispatch.routing import RoutingPolicy
+from services.dispatch.store import DispatchStore
+
+
+@dataclass
+class DispatchContext:
+    store: DispatchStore
+    relay: OutboxRelay
+    directory: Directory
+    routing: RoutingPolicy
+    deadlines: DeadlinePolicy
+    clock: Clock
+    platforms: PlatformRegistry = field(default_factory=PlatformRegistry)
+    recheck_delay: timedelta = timedelta(hours=24)
+    bus: Bus | None = None  # the platform callback publishes feedback directly
+    platform_feedback_skew_s: int = 300
+
+
+def get_context(request: Request) -> DispatchContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+Ctx = Annotated[DispatchContext, Depends(get_context)]
