@@ -6,10 +6,18 @@ case exists) so one case's events stay ordered on one partition.
 """
 from __future__ import annotations
 
+from aiokafka.errors import (
+    InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError, TopicAuthorizationFailedError,
+)
 from faststream.kafka import KafkaBroker
 
 from libs.common.events import Event
 from libs.common.settings import ServiceSettings
+
+
+# Kafka refuses these for good, however often they are sent: the caller sets the message
+# aside instead of retrying it (an outage, by contrast, is retried).
+REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidTopicError, TopicAuthorizationFailedError)
 
 
 def make_broker(settings: ServiceSettings) -> KafkaBroker:

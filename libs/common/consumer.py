@@ -22,7 +22,6 @@ Failures:
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -37,10 +36,10 @@ from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_atte
 
 from libs.common import metrics
 from libs.common.bus import Bus
-from libs.common.events import DeadLetter, Event
+from libs.common.deadletter import DeadLetters
+from libs.common.events import Event
 from libs.common.inbox import Inbox
 from libs.common.logs import bind_event, clear_case, get_logger
-from libs.common.topics import dlq_topic
 
 E = TypeVar("E", bound=Event)
 # Outages are retried forever (the offset is rewound); everything else is the message's fault.
@@ -96,13 +95,14 @@ def subscribe(
     attempts: int = 3,
     outage_pause_s: float = 2.0,
     max_batch: int = MAX_BATCH,
+    dead_letters: DeadLetters | None = None,
 ) -> None:
     """Register a reliable subscriber for `topic` in consumer group `group`."""
     if handle is None and handle_batch is None:
         raise ValueError("give handle or handle_batch")
     handlers: Handlers[E] = Handlers(handle, handle_batch)
     real_topic = bus.settings.topic(topic)
-    consumer = _Consumer(bus, inbox, topic, group, model, handlers, attempts)
+    consumer = _Consumer(dead_letters or DeadLetters(bus, service), inbox, topic, group, model, handlers, attempts)
 
     async def consume(msg: InjectedMessage) -> None:
         clear_case(service)
@@ -148,7 +148,7 @@ def _count(service: str, topic: str, batch: _Batch) -> None:
 
 @dataclass
 class _Consumer(Generic[E]):
-    bus: Bus
+    dead_letters: DeadLetters
     inbox: Inbox
     topic: str
     group: str
@@ -231,21 +231,8 @@ class _Consumer(Generic[E]):
                 raise Outage() from exc
 
     async def _dead_letter(self, record: Any, exc: BaseException, batch: _Batch) -> None:
-        letter = DeadLetter(
-            topic=self.topic,
-            partition=getattr(record, "partition", -1),
-            offset=getattr(record, "offset", -1),
-            consumer=self.group,
-            error=str(exc)[:4000],
-            error_type=type(exc).__name__,
-            key=record.key.decode(errors="replace") if getattr(record, "key", None) else None,
-            value_b64=base64.b64encode(record.value or b"").decode(),
-        )
         try:
-            await self.bus.publish_raw(dlq_topic(self.topic), key=letter.key, value=letter.model_dump_json().encode(),
-                                       event_type="dead_letter")
+            await self.dead_letters.send(record, exc, topic=self.topic, consumer=self.group)
         except OUTAGES as err:
             raise Outage() from err
-        metrics.DEAD_LETTERS.labels(topic=self.topic, consumer=self.group, error_type=letter.error_type).inc()
-        log.error("dead_lettered", topic=self.topic, error=letter.error, error_type=letter.error_type)
         batch.count("dead_letter")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,11 +40,22 @@ DivisionLevel = Literal["province", "city", "county", "township", "village"]
 DeliveryAction = Literal["publish", "correct", "withdraw"]
 Verdict = Literal["false", "true", "unverifiable"]
 
+# Every string an event carries is bounded: a consumer meets the limit at parse time (a
+# message beyond it is dead-lettered), never in the middle of its work or its storage.
+Id = Annotated[str, Field(max_length=128)]
+Short = Annotated[str, Field(max_length=200)]
+Url = Annotated[str, Field(max_length=2000)]
+
+
+def text(limit: int) -> Any:
+    return Annotated[str, Field(max_length=limit)]
+
+
 class Event(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     schema_version: int = Field(1, description="Version of this event's schema; raised on a breaking change.")
-    event_id: str = Field(default_factory=new_event_id,
+    event_id: Id = Field(default_factory=new_event_id,
                           description="Unique id of this event. Delivery is at-least-once: skip an id already handled.")
     occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (RFC 3339, UTC).")
 
@@ -55,9 +66,9 @@ class Event(BaseModel):
 
 class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
-    url: str | None = None
-    sha256: str | None = None
-    note: str | None = None
+    url: Url | None = None
+    sha256: Short | None = None
+    note: text(500) | None = None
 
 
 class ReportContent(BaseModel):
@@ -65,22 +76,22 @@ class ReportContent(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    report_id: str
-    tracking_no: str
+    report_id: Id
+    tracking_no: Id
     channel: Channel
-    text: str
+    text: text(20_000)
     category_hint: Category | None = None
     zone_hint: Zone | None = None
-    target_urls: list[str] = Field(default_factory=list)
-    target_platform: str | None = None
-    target_account: str | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-    location: str | None = None  # address text as the reporter wrote it
-    region_code: str | None = None  # administrative-division code, if given
-    reporter_pid: str | None = Field(None, description=REPORTER_PID + " Null: an anonymous report.")
-    volunteer_id: str | None = None
+    target_urls: list[Url] = Field(default_factory=list, max_length=50)
+    target_platform: Short | None = None
+    target_account: text(500) | None = None
+    evidence: list[Evidence] = Field(default_factory=list, max_length=50)
+    location: text(500) | None = None  # address text as the reporter wrote it
+    region_code: Id | None = None  # administrative-division code, if given
+    reporter_pid: Id | None = Field(None, description=REPORTER_PID + " Null: an anonymous report.")
+    volunteer_id: Id | None = None
     trusted_reporter: bool = False
-    platform_id: str | None = None
+    platform_id: Id | None = None
     imminent_danger: bool = False
     submitted_at: datetime = Field(default_factory=utcnow)
 
@@ -100,9 +111,9 @@ class Reason(BaseModel):
     """One step of a decision, so an operator can audit it."""
 
     model_config = ConfigDict(frozen=True)
-    rule: str  # e.g. "lexicon", "model", "severity.base", "severity.major_threat"
-    detail: str
-    terms: list[str] = Field(default_factory=list)
+    rule: Short  # e.g. "lexicon", "model", "severity.base", "severity.major_threat"
+    detail: text(4000)
+    terms: list[Short] = Field(default_factory=list, max_length=500)
     score: float | None = None
 
 
@@ -113,7 +124,7 @@ class TriageDecision(BaseModel):
     zone: Zone | None = None
     severity: Severity
     valid: bool = True
-    invalid_reason: str | None = None  # shown to the reporter when not valid
+    invalid_reason: text(2000) | None = None  # shown to the reporter when not valid
     confidence: float = 1.0
     scores: dict[str, float] = Field(default_factory=dict)
     reasons: list[Reason] = Field(default_factory=list)
@@ -121,7 +132,7 @@ class TriageDecision(BaseModel):
 
 class CaseRef(BaseModel):
     model_config = ConfigDict(frozen=True)
-    case_id: str
+    case_id: Id
     report_count: int = 1
     is_new: bool = True
 
@@ -141,24 +152,24 @@ class ReportTriaged(Event):
 
 class Division(BaseModel):
     model_config = ConfigDict(frozen=True)
-    code: str
-    name: str
+    code: Id
+    name: Short
     level: DivisionLevel
-    path: list[str] = Field(default_factory=list)
+    path: list[Short] = Field(default_factory=list, max_length=10)
 
 
 class DepartmentRef(BaseModel):
     model_config = ConfigDict(frozen=True)
-    code: str
-    kind: str
-    name: str = ""
+    code: Id
+    kind: Id
+    name: Short = ""
 
 
 class CaseDispatched(Event):
     """dispatch.<department_code>: a case handed to a department (转办). No personal data."""
 
     type: Literal["case.dispatched"] = "case.dispatched"
-    case_id: str
+    case_id: Id
     dispatch_no: int = 1  # increases on every re-route or escalation
     # handler: must act; co: acts with the handler (会同); supervisor: the level above,
     # after the deadline passed (督办); the handler's answer is what closes the case.
@@ -169,11 +180,11 @@ class CaseDispatched(Event):
     zone: Zone | None = None
     severity: Severity
     deadline_at: datetime
-    summary: str
-    report_ids: list[str] = Field(default_factory=list)
-    target_urls: list[str] = Field(default_factory=list)
-    target_account: str | None = None
-    reporter_pids: list[str] = Field(default_factory=list, description=(
+    summary: text(2000)
+    report_ids: list[Id] = Field(default_factory=list)
+    target_urls: list[Url] = Field(default_factory=list, max_length=200)
+    target_account: text(500) | None = None
+    reporter_pids: list[Id] = Field(default_factory=list, description=(
         "The pseudonymous ids of the case's reporters (see reporter_pid). " + REPORTER_PID))
     reasons: list[Reason] = Field(default_factory=list)
 
@@ -189,11 +200,11 @@ class CaseFeedback(Event):
     """cases.feedback: a department (or platform) answers on a case."""
 
     type: Literal["case.feedback"] = "case.feedback"
-    case_id: str
-    department_code: str
+    case_id: Id
+    department_code: Id
     action: FeedbackAction
-    result: str | None = None  # what was found and done (handled), or why not ours (rejected)
-    handler_name: str | None = None
+    result: text(2000) | None = None  # what was found and done (handled), or why not ours (rejected)
+    handler_name: text(100) | None = None
     # The dispatch being answered (CaseDispatched.dispatch_no). Given, an answer to an earlier
     # round (before a re-route or a reopening) is recognised as stale and not applied.
     dispatch_no: int | None = None
@@ -215,11 +226,11 @@ class CaseEvent(Event):
     """cases.events: what happened to a case (催办, 督办, escalation, closing, ...)."""
 
     type: Literal["case.event"] = "case.event"
-    case_id: str
+    case_id: Id
     kind: CaseEventKind
-    department_code: str | None = Field(None, description="The case's current handler (a digest: the department it is for).")
+    department_code: Id | None = Field(None, description="The case's current handler (a digest: the department it is for).")
     severity: Severity | None = None
-    detail: str = ""
+    detail: text(4000) = ""
     data: dict[str, object] = Field(default_factory=dict, json_schema_extra=CASE_EVENT_DATA)
 
     @property
@@ -232,18 +243,18 @@ class TakedownRequested(Event):
     delivers it as a signed HTTP callback. No personal data."""
 
     type: Literal["takedown.requested"] = "takedown.requested"
-    case_id: str
+    case_id: Id
     dispatch_no: int = 1
-    platform_id: str
+    platform_id: Id
     # handler: the platform's removal settles the case; co: a department handles the case and
     # the platform is asked to remove the content meanwhile.
     role: TakedownRole = "handler"
     category: Category
     severity: Severity
     deadline_at: datetime
-    summary: str
-    target_urls: list[str] = Field(default_factory=list)
-    target_account: str | None = None
+    summary: text(2000)
+    target_urls: list[Url] = Field(default_factory=list, max_length=200)
+    target_account: text(500) | None = None
 
     @property
     def key(self) -> str:
@@ -254,13 +265,13 @@ class CaseTransferred(Event):
     """cases.transferred: a case outside the city, handed to that city's center (移交)."""
 
     type: Literal["case.transferred"] = "case.transferred"
-    case_id: str
-    to_city: str
-    division_code: str | None = None
+    case_id: Id
+    to_city: Short
+    division_code: Id | None = None
     category: Category
     severity: Severity
-    summary: str
-    report_ids: list[str] = Field(default_factory=list)
+    summary: text(2000)
+    report_ids: list[Id] = Field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -274,12 +285,12 @@ class ReporterReply(Event):
     """reports.replies: a reply to a reporter (回复), stored by intake on the status record."""
 
     type: Literal["reporter.reply"] = "reporter.reply"
-    report_id: str
+    report_id: Id
     kind: ReplyKind
-    text: str
-    case_id: str | None = None
-    link: str | None = None
-    status: str | None = None  # new status of the report, if it changes
+    text: text(4000)
+    case_id: Id | None = None
+    link: Url | None = None
+    status: Id | None = None  # new status of the report, if it changes
 
     @property
     def key(self) -> str:
@@ -293,11 +304,11 @@ class RumorEvent(Event):
     """rumors.events: the rumor loop (谣言预警, 辟谣发布, 投递)."""
 
     type: Literal["rumor.event"] = "rumor.event"
-    claim_id: str
+    claim_id: Id
     kind: RumorEventKind
-    channel: str | None = None
-    rebuttal_id: str | None = None
-    detail: str = ""
+    channel: Id | None = None
+    rebuttal_id: Id | None = None
+    detail: text(4000) = ""
     data: dict[str, object] = Field(default_factory=dict)
 
     @property
@@ -309,19 +320,19 @@ class MediaDelivery(Event):
     """media.<channel>: one rebuttal version to deliver to one channel of the media matrix."""
 
     type: Literal["media.delivery"] = "media.delivery"
-    channel: str
-    claim_id: str
-    rebuttal_id: str
+    channel: Id
+    claim_id: Id
+    rebuttal_id: Id
     version: int
     action: DeliveryAction = "publish"
-    title: str
-    body: str
-    authority: str
-    evidence_links: list[str] = Field(default_factory=list)
-    url: str | None = None  # canonical page on the center's website
+    title: text(500)
+    body: text(50_000)
+    authority: Short
+    evidence_links: list[Url] = Field(default_factory=list, max_length=50)
+    url: Url | None = None  # canonical page on the center's website
     # What the article rules on, so a channel can label it (谣言/属实/无法证实) without a lookup.
     verdict: Verdict | None = None
-    claim_reviewed: str | None = None  # the claim in one public sentence (never a reporter's words)
+    claim_reviewed: text(1000) | None = None  # the claim in one public sentence (never a reporter's words)
     published_at: datetime | None = None  # first publication of this rebuttal (version 1)
 
     @property
@@ -339,5 +350,8 @@ class DeadLetter(BaseModel):
     error: str
     error_type: str
     key: str | None = None
-    value_b64: str
+    value_b64: str = Field(..., description="The original message, base64; at most its first 64 KiB (see truncated).")
+    value_size: int | None = Field(None, description="Size of the whole original message in bytes.")
+    value_sha256: str | None = Field(None, description="SHA-256 of the whole original message, hex.")
+    truncated: bool = Field(False, description="True when value_b64 holds only a prefix of the original.")
     failed_at: datetime = Field(default_factory=utcnow)

@@ -91,3 +91,8 @@ OUTBOX_REFUSED = Counter(
     "Outbox entries Kafka refused for good (too large, invalid or forbidden topic), set aside with the reason",
     ["service", "topic"],
 )
+DEAD_LETTERS_UNWRITABLE = Counter(
+    "netreport_dead_letters_unwritable_total",
+    "Dead letters Kafka refused for good (even without the message bytes): kept in the database or the log",
+    ["service", "topic"],
+)

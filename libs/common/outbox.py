@@ -26,20 +26,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from aiokafka.errors import (
-    InvalidTopicError, MessageSizeTooLargeError, RecordListTooLargeError, TopicAuthorizationFailedError,
-)
 from pymongo.asynchronous.collection import AsyncCollection
 
 from libs.common import metrics
-from libs.common.bus import Bus, encode
+from libs.common.bus import REFUSED, Bus, encode
 from libs.common.events import Event, utcnow
 from libs.common.logs import get_logger
 from libs.common.waker import Waker, run_worker
 
 PENDING = {"_outbox.0": {"$exists": True}}
-# Kafka will never take these entries, however often they are sent.
-REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidTopicError, TopicAuthorizationFailedError)
 log = get_logger(__name__)
 
 

@@ -28,6 +28,7 @@ from libs.common.asyncapi import asyncapi_document
 from libs.common.bus import Bus, make_broker
 from libs.common.consumer import subscribe
 from libs.common.db import database, make_client, ping
+from libs.common.deadletter import DeadLetters
 from libs.common.events import Event
 from libs.common.http.access import Authenticator, SessionCheck, access, guard, parse_tokens
 from libs.common.http.bodylimit import DEFAULT_MAX_BYTES, BodySizeLimit
@@ -60,6 +61,10 @@ class Runtime:
     consumed: set[str] = field(default_factory=set)  # topics with a subscriber: they get a DLQ
     watches: set[Watch] = field(default_factory=set)  # (group, topic) pairs whose lag is measured
 
+    @property
+    def dead_letters(self) -> DeadLetters:
+        return DeadLetters(self.bus, self.settings.service_name, self.db["dead_letters"])
+
     @classmethod
     def create(cls, settings: ServiceSettings) -> Runtime:
         broker = make_broker(settings)
@@ -73,7 +78,7 @@ class Runtime:
         """A reliable subscriber (libs.common.consumer) for this service: `handle_batch`
         takes a whole batch of events at once, `handle` one event at a time."""
         subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
-                  handle_batch=handle_batch, service=self.settings.service_name)
+                  handle_batch=handle_batch, service=self.settings.service_name, dead_letters=self.dead_letters)
         self.consumed.add(topic)
         self.watches.add(Watch(group=self.settings.topic(group), topic=topic))  # the Kafka group id
 

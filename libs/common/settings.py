@@ -32,6 +32,10 @@ class ServiceSettings(BaseSettings):
     # Key for pseudonymous reporter ids and reporter-data encryption: from the environment
     # only. `make run` generates a local one into the data folder; production injects it.
     secret_key: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_SECRET_KEY"))
+    # Keys rotated out: they still open what they sealed (comma-separated), until rekey is done.
+    old_secret_keys: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_OLD_SECRET_KEYS"))
+    # Pseudonyms' own key, pinned before a rotation so reporters keep theirs (default: the secret key).
+    pseudonym_key: SecretStr | None = Field(None, validation_alias=_env("NETREPORT_PSEUDONYM_KEY"))
 
     # Operators' (and departments', admins') bearer tokens, as `name:role:sha256` entries
     # (libs.common.http.access): only hashes live in the environment, never the tokens.
@@ -53,3 +57,13 @@ class ServiceSettings(BaseSettings):
     @property
     def mongo_db(self) -> str:
         return f"{self.mongo_db_prefix}_{self.service_name}"
+
+
+def privacy_keys(settings: ServiceSettings) -> tuple[str, list[str], str | None]:
+    """(the sealing key, the keys rotated out, the pseudonym key) from the settings."""
+    if settings.secret_key is None:
+        raise SystemExit("NETREPORT_SECRET_KEY is not set: reporter data cannot be encrypted")
+    olds = [k.strip() for k in (settings.old_secret_keys.get_secret_value() if settings.old_secret_keys else "").split(",")
+            if k.strip()]
+    pseudonym = settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
+    return settings.secret_key.get_secret_value(), olds, pseudonym

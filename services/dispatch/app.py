@@ -63,8 +63,9 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
                           load_deadline_policy(settings.deadlines_file), clock, platforms,
                           timedelta(seconds=settings.recheck_delay_s), runtime.bus, settings.platform_feedback_skew_s)
     checker = url_checker or HttpUrlChecker(allow_hosts=settings.allow_hosts, timeout_s=settings.urlcheck_timeout_s)
-    rechecker = Rechecker(ctx, checker, timedelta(seconds=settings.recheck_retry_s), settings.recheck_max_attempts)
-    scheduler = ChaseScheduler(ctx, settings.chase_interval_s, rechecker)
+    rechecker = Rechecker(ctx, checker, timedelta(seconds=settings.recheck_retry_s), settings.recheck_max_attempts,
+                          deadline_s=settings.recheck_deadline_s, interval_s=settings.chase_interval_s)
+    scheduler = ChaseScheduler(ctx, settings.chase_interval_s)
     sender = takedown_sender or HttpTakedownSender(attempts=settings.takedown_attempts, timeout_s=settings.takedown_timeout_s)
     takedowns = TakedownWorker(store, relay, platforms, sender, clock, settings.public_base_url)
 
@@ -84,6 +85,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     async def after_kafka(rt: Runtime) -> None:
         rt.spawn(relay.run(), "outbox-relay")
         rt.spawn(scheduler.run(), "chase-scheduler")
+        rt.spawn(rechecker.run(), "recheck")
 
     produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES, RUMORS_EVENTS)
     topics = {t: DEFAULT_PARTITIONS for t in produced}
@@ -94,4 +96,5 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     for router in (case_routes.router, statistics_routes.router, platform_routes.router):
         app.include_router(router)
     app.state.ctx, app.state.scheduler, app.state.takedowns = ctx, scheduler, takedowns
+    app.state.rechecker = rechecker
     return app

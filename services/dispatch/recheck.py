@@ -1,18 +1,24 @@
 """The re-check (复查): content said to be removed is looked at again after a delay; still
 online, the case is REOPENED and handed out again; gone, the removal is confirmed.
 
-Run by the chase scheduler's tick with its clock. Each re-check has an id and a state in
-the case; only a `pending` one with that id is changed, so two schedulers (or a restart)
-may both look at a URL but only one applies the outcome.
+A loop of its own (`run`), apart from the chase scheduler: fetching a reported URL can be
+slow, and a server that drips a byte every few seconds must not hold reminders, escalation
+or the 09:00 digest. Every URL is checked under `deadline_s`, and whatever happens (a
+timeout, an address refused, a URL no HTTP client can parse) is recorded as the URL's
+result: a re-check always ends in an outcome. Each re-check has an id and a state in the
+case; only a `pending` one with that id is changed, so two instances (or a restart) may
+both look at a URL but only one applies the outcome.
 """
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from libs.common.events import derive_event_id
 from libs.common.logs import get_logger
+from libs.common.waker import Waker, run_worker
 from libs.common.topics import CASES_EVENTS
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
@@ -31,6 +37,15 @@ class Rechecker:
     checker: UrlChecker
     retry_after: timedelta = timedelta(hours=1)
     max_attempts: int = 3
+    deadline_s: float = 30.0  # per URL, whatever the server does
+    interval_s: float = 30.0
+
+    async def run(self) -> None:
+        async def one_pass() -> bool:
+            await self.tick(self.ctx.clock.now())
+            return False
+
+        await run_worker(one_pass, Waker(), interval_s=self.interval_s, failed_event="recheck_pass_failed")
 
     async def tick(self, now: datetime) -> int:
         applied = 0
@@ -38,9 +53,21 @@ class Rechecker:
             applied += await self._recheck(case, now)
         return applied
 
+    async def check(self, url: str) -> CheckResult:
+        """One URL's result, within the deadline; never an exception."""
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                return await self.checker.check(url, self._markers(url))
+        except TimeoutError:
+            log.info("recheck_timed_out", url=url[:200], deadline_s=self.deadline_s)
+            return "unknown"
+        except Exception as exc:  # a checker's bug or a URL nothing can parse: an outcome, not a stall
+            log.warning("recheck_failed", url=url[:200], error=repr(exc)[:300])
+            return "refused"
+
     async def _recheck(self, case: dict[str, Any], now: datetime) -> int:
         check = case["recheck"]
-        results: list[CheckResult] = [await self.checker.check(url, self._markers(url)) for url in check["urls"]]
+        results: list[CheckResult] = [await self.check(url) for url in check["urls"]]
         verdict = judge_recheck(results)
         parent = derive_event_id(check["id"], f"attempt:{check['attempts']}")
         if verdict == "removed":

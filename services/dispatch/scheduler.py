@@ -1,5 +1,5 @@
 """The chase loop: 催办 before the deadline, 督办 and escalation after it, the 09:00 digest,
-the re-check (复查) of removed content, and the open/overdue gauges.
+and the open/overdue gauges (the re-check of removed content has its own loop, recheck.py).
 
 `tick(now)` does one pass; the loop calls it with the injected clock. Tests call `tick`
 with a moved clock instead of sleeping. Every action is applied at most once (guarded by
@@ -21,7 +21,6 @@ from services.dispatch.casefile import open_case
 from services.dispatch.chase import ChaseAction, morning_digest, plan_chases
 from services.dispatch.deadlines import digest_time_on, local_day
 from services.dispatch.context import DispatchContext
-from services.dispatch.recheck import Rechecker
 
 log = get_logger(__name__)
 
@@ -30,7 +29,6 @@ log = get_logger(__name__)
 class ChaseScheduler:
     ctx: DispatchContext
     interval_s: float = 30.0
-    rechecker: Rechecker | None = None
 
     async def run(self) -> None:
         async def one_tick() -> bool:
@@ -51,8 +49,6 @@ class ChaseScheduler:
             if action.case_id in cases:  # closed meanwhile: nothing to chase
                 applied += await self._apply(cases[action.case_id], action, now)
         applied += await self._digest(open_cases, now)
-        if self.rechecker is not None:
-            applied += await self.rechecker.tick(now)
         self._measure(docs, now)
         return applied
 

@@ -25,6 +25,7 @@ class DispatchSettings(ServiceSettings):
     recheck_delay_s: float = 24 * 3600
     recheck_retry_s: float = 3600
     recheck_max_attempts: int = 3
+    recheck_deadline_s: float = 30.0  # per URL, whatever its server does (a drip holds nothing else)
     # Hosts the URL checker may fetch although they resolve to non-public addresses
     # (comma-separated; tests and staging only). Empty in production.
     urlcheck_allow_hosts: str = ""

@@ -57,6 +57,16 @@ class HttpUrlChecker:
         self.max_bytes = max_bytes
 
     async def check(self, url: str, removed_markers: Sequence[str] = ()) -> CheckResult:
+        try:
+            async with asyncio.timeout(self.timeout_s * (self.max_redirects + 1)):
+                return await self._check(url, removed_markers)
+        except TimeoutError:  # a server dripping bytes: the whole check has a deadline
+            return "unknown"
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:  # no client can fetch it, ever
+            log.warning("recheck_unparseable", url=url[:200], error=repr(exc)[:200])
+            return "refused"
+
+    async def _check(self, url: str, removed_markers: Sequence[str]) -> CheckResult:
         async with httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=False, trust_env=False,
                                      headers={"User-Agent": "netreport-dispatch-recheck/1"}) as client:
             for _ in range(self.max_redirects + 1):

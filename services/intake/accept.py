@@ -24,6 +24,7 @@ from libs.common.privacy import Privacy
 from libs.common.vocabulary import Channel
 from services.intake.danger import ADVICE, DangerTerms, is_imminent_danger
 from services.intake.models import ReportAccepted, ReportIn
+from services.intake.sealed import REPORTER
 from services.intake.store import IntakeStore, token_hash
 from services.intake.tracking import format_tracking_no, new_status_token, report_id_for
 
@@ -86,7 +87,8 @@ class Acceptor:
             contact = p.body.contact.model_dump(exclude_none=True) if p.body.contact else None
             docs.append(self.store.report_doc(
                 event=event, token_sha256=token_hash(issued.status_token),
-                sealed_reporter=self.privacy.seal(contact) if contact else None, extra=p.submitter.record,
+                sealed_reporter=self.privacy.seal(contact, purpose=REPORTER, doc_id=issued.report_id) if contact else None,
+                extra=p.submitter.record,
                 snapshot_urls=p.body.target_urls if self.snapshot_urls else None))
             out.append((receipt_for(issued, base_url=self.base_url, danger=event.report.imminent_danger), event))
         await self.store.create_many(docs)

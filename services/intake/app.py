@@ -9,18 +9,29 @@ from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReporterReply
 from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
+from libs.common.settings import privacy_keys
 from libs.common.service import Runtime, build_app
 from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_SUBMITTED
+from services.intake import (
+    open311_routes,
+    operator_routes,
+    platform_routes,
+    report_routes,
+    volunteer_routes,
+)
 from services.intake.context import IntakeContext
 from services.intake.danger import load_danger_terms
 from services.intake.errors import count_refused_too_large, install_intake_errors
-from services.intake import open311_routes, operator_routes, platform_routes, report_routes, volunteer_routes
 from services.intake.evidence import SnapshotWorker
 from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
 from services.intake.handlers import make_reply_handler
 from services.intake.openapi import add_schemas
 from services.intake.platforms import PlatformBatchIn, load_platform_specs
-from services.intake.pushback import CallbackDeliverer, CallbackSender, HttpCallbackSender
+from services.intake.pushback import (
+    CallbackDeliverer,
+    CallbackSender,
+    HttpCallbackSender,
+)
 from services.intake.settings import IntakeSettings
 from services.intake.store import IntakeStore
 
@@ -38,7 +49,8 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
     store = IntakeStore(runtime.db)
     relay = OutboxRelay(runtime.bus, [store.reports], settings.service_name)
     master = settings.secret_key.get_secret_value()
-    ctx = IntakeContext(settings, store, Privacy(master), load_danger_terms(), relay, clock)
+    secret, olds, pseudonym = privacy_keys(settings)
+    ctx = IntakeContext(settings, store, Privacy(secret, olds, pseudonym), load_danger_terms(), relay, clock)
     deliverer = CallbackDeliverer(store.callbacks, ctx.registry, sender or HttpCallbackSender(settings.callback_timeout_s),
                                   clock, max_attempts=settings.callback_max_attempts, interval_s=settings.callback_interval_s)
     snapshots = SnapshotWorker(store, fetcher or HttpSnapshotFetcher(

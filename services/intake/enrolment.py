@@ -10,9 +10,17 @@ from typing import Any
 
 from services.intake import metrics
 from services.intake.context import IntakeContext
+from services.intake.sealed import VOLUNTEER
 from services.intake.store import token_hash
 from services.intake.volunteers import (
-    Counts, VolunteerIn, VolunteerRegistered, VolunteerStats, format_volunteer_id, mask_name, ranking, stats_for,
+    Counts,
+    VolunteerIn,
+    VolunteerRegistered,
+    VolunteerStats,
+    format_volunteer_id,
+    mask_name,
+    ranking,
+    stats_for,
 )
 
 
@@ -25,7 +33,7 @@ async def register(ctx: IntakeContext, body: VolunteerIn) -> VolunteerRegistered
         "_id": volunteer_id,
         "display_name": mask_name(body.name),
         "region": body.region,
-        "sealed": ctx.privacy.seal({"name": body.name, **contact}),
+        "sealed": ctx.privacy.seal({"name": body.name, **contact}, purpose=VOLUNTEER, doc_id=volunteer_id),
         "reporter_pid": ctx.privacy.pseudonym(body.contact.identity() or volunteer_id),
         "token_sha256": token_hash(token),
         "active": True,

@@ -19,7 +19,13 @@ from typing import Protocol
 import httpx
 
 from libs.common.clock import Clock
-from services.intake.snapshot import REDIRECT_STATUSES, FetchResult, IPNetwork, first_refusal, outcome_for_status
+from services.intake.snapshot import (
+    REDIRECT_STATUSES,
+    FetchResult,
+    IPNetwork,
+    first_refusal,
+    outcome_for_status,
+)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 MAX_HEADERS = 64
@@ -59,7 +65,9 @@ class HttpSnapshotFetcher:
                                    error=f"too_many_redirects (>{self.max_redirects})")
         except TimeoutError:
             return FetchResult(**base, final_url=current, redirects=hops, outcome="error", error="timeout")
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - every failure of one URL is its outcome, never a stall
+            # (httpx.InvalidURL, e.g. a full-width host, is not an HTTPError: before, it was
+            # raised out of the worker and the same report was retried forever.)
             return FetchResult(**base, final_url=current, redirects=hops, outcome="error",
                                error=f"{type(exc).__name__}: {exc}"[:300])
 

@@ -7,22 +7,18 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from libs.common.events import Evidence
+from libs.common.text import Normalized, NormalizedOrNone
 from libs.common.vocabulary import Category, Zone
-from services.intake.normalize import is_http_url, normalize_text
+from services.intake.normalize import clean_http_url
 
 
 class ReporterContact(BaseModel):
     """举报人联系方式（个人信息，加密存储，不会发送给承办部门）。"""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, max_length=50, description="举报人姓名（可选）")
+    name: NormalizedOrNone = Field(None, max_length=50, description="举报人姓名（可选）")
     phone: str | None = Field(None, pattern=r"^\+?[0-9\-]{5,20}$", description="联系电话（可选）")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200, description="电子邮箱（可选）")
-
-    @field_validator("name")
-    @classmethod
-    def _normalize_name(cls, value: str | None) -> str | None:
-        return normalize_text(value) or None if value is not None else None
 
     def identity(self) -> str | None:
         return self.phone or self.email or None
@@ -34,12 +30,7 @@ class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://", description="证据链接（http/https）")
     sha256: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$", description="证据文件的 SHA-256 哈希（64 位十六进制）")
-    note: str | None = Field(None, max_length=500, description="说明")
-
-    @field_validator("note")
-    @classmethod
-    def _normalize_note(cls, value: str | None) -> str | None:
-        return normalize_text(value) or None if value is not None else None
+    note: NormalizedOrNone = Field(None, max_length=500, description="说明")
 
     def to_event(self) -> Evidence:
         return Evidence(url=self.url, sha256=self.sha256.lower() if self.sha256 else None, note=self.note)
@@ -50,47 +41,34 @@ class ReportIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    text: str = Field(..., min_length=1, max_length=5000, description="举报内容描述")
+    text: Normalized = Field(..., min_length=1, max_length=5000, description="举报内容描述")
     category_hint: Category | None = Field(None, description="举报人选择的举报类型（仅作参考）")
     zone_hint: Zone | None = Field(None, description="举报专区（可选）")
     target_urls: list[str] = Field(default_factory=list, max_length=10, description="被举报内容的网址（可多条）")
-    target_platform: str | None = Field(None, max_length=100, description="被举报平台，如 抖音、微信公众号")
-    target_account: str | None = Field(None, max_length=200, description="被举报账号")
+    target_platform: NormalizedOrNone = Field(None, max_length=100, description="被举报平台，如 抖音、微信公众号")
+    target_account: NormalizedOrNone = Field(None, max_length=200, description="被举报账号")
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20, description="证据（截图链接、哈希等）")
-    location: str | None = Field(None, max_length=200, description="发生地，如 南宁市青秀区新竹街道")
+    location: NormalizedOrNone = Field(None, max_length=200, description="发生地，如 南宁市青秀区新竹街道")
     region_code: str | None = Field(None, pattern=r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$", description="行政区划代码（6/9/12位）")
     contact: ReporterContact | None = Field(None, description="举报人联系方式（可匿名）")
-
-    @field_validator("text")
-    @classmethod
-    def _text_has_content(cls, value: str) -> str:
-        value = normalize_text(value)
-        if not value:
-            raise ValueError("举报内容不能为空")
-        return value
 
     @field_validator("target_urls")
     @classmethod
     def _urls_are_http(cls, urls: list[str]) -> list[str]:
         cleaned = []
         for url in urls:
-            url = url.strip()
-            if not is_http_url(url):
+            good = clean_http_url(url)
+            if good is None:
                 raise ValueError(f"不是有效的网址: {url[:80]}")
-            cleaned.append(url)
+            cleaned.append(good)
         return cleaned
-
-    @field_validator("target_platform", "target_account", "location")
-    @classmethod
-    def _normalize(cls, value: str | None) -> str | None:
-        return normalize_text(value) or None if value is not None else None
 
 
 class OperatorReportIn(ReportIn):
     """值班员代为录入的电话、邮件举报。"""
 
     channel: Literal["phone", "email"] = Field(..., description="来源渠道：phone 电话，email 电子邮件")
-    operator: str | None = Field(None, max_length=50, description="录入人（工号或姓名，仅留存备查）")
+    operator: NormalizedOrNone = Field(None, max_length=50, description="录入人（工号或姓名，仅留存备查）")
 
 
 class ReportAccepted(BaseModel):

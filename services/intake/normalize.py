@@ -1,20 +1,15 @@
-"""Text normalization before storage: Unicode NFKC, control characters stripped.
-
-NFKC folds full-width letters and digits (ｗｗｗ → www), so later matching sees one
-spelling; control and format characters are what evasive or broken input hides in.
-"""
+"""Checking what reporters send before it is stored: target URLs parsed the way the HTTP
+client that will fetch them parses them (free text: libs.common.text)."""
 from __future__ import annotations
 
 import unicodedata
 from urllib.parse import urlsplit
 
-_KEEP = {"\n", "\t"}
+import httpx
 
+from libs.common.text import normalize_text
 
-def normalize_text(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
-    kept = "".join(ch for ch in folded if ch in _KEEP or unicodedata.category(ch)[0] != "C")
-    return kept.strip()
+__all__ = ["clean_http_url", "is_http_url", "normalize_text"]
 
 
 def is_http_url(url: str) -> bool:
@@ -27,3 +22,31 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
+
+
+def clean_http_url(url: str) -> str | None:
+    """The URL as it will be stored and fetched, or None when it is not a fetchable http(s)
+    URL. A host typed in full-width letters (ｅxample.com, pasted from a Chinese input
+    method) is folded by NFKC; anything the HTTP client itself cannot parse is refused
+    here, so no loop meets it later."""
+    url = url.strip()
+    for candidate in (url, _fold_host(url)):
+        if candidate is None or not is_http_url(candidate):
+            continue
+        try:
+            parsed = httpx.URL(candidate)
+            parsed.raw_host.decode("ascii")
+        except (httpx.InvalidURL, UnicodeError, ValueError):
+            continue
+        if parsed.host:
+            return candidate
+    return None
+
+
+def _fold_host(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    folded = unicodedata.normalize("NFKC", parts.netloc)
+    return parts._replace(netloc=folded).geturl() if folded != parts.netloc else None

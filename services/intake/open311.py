@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 from pydantic import ValidationError
 
 from libs.common.vocabulary import CATEGORIES, CATEGORY_ZH, ZONE_ZH, ZONES
-from services.intake.models import EvidenceIn, ReportIn, ReporterContact
+from services.intake.models import EvidenceIn, ReporterContact, ReportIn
 
 API_KEY = re.compile(r"^(?P<platform>[a-z0-9][a-z0-9_-]{1,62})\.(?P<mac>[0-9a-f]{64})$")
 CLOSED = {"closed", "invalid", "transferred", "rebutted"}  # nothing more will happen here

@@ -9,9 +9,9 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from libs.common.http.access import access
 from services.intake import metrics, open311
 from services.intake.accept import Submitter, accept_report
-from libs.common.http.access import access
 from services.intake.context import Ctx, IntakeContext
 from services.intake.models import STATUS_ZH
 from services.intake.open311 import Open311Error

@@ -11,14 +11,19 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from libs.common.clock import Clock
 from libs.common.logs import get_logger
+from libs.common.waker import Waker, run_worker
 from services.intake import metrics, outcomes, signing
 from services.intake.registry import PlatformRegistry
 from services.intake.store.callbacks import CallbackStore
-from libs.common.waker import Waker, run_worker
 
 log = get_logger(__name__)
 LEASE = timedelta(minutes=2)

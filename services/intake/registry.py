@@ -13,6 +13,7 @@ from datetime import datetime
 from libs.common.logs import get_logger
 from libs.common.privacy import Privacy
 from services.intake.platforms import PlatformSpec, resolve_secret
+from services.intake.sealed import PLATFORM_SECRET
 from services.intake.store.platforms import PlatformStore
 
 log = get_logger(__name__)
@@ -43,8 +44,12 @@ class PlatformRegistry:
             await self.store.upsert(platform_id=spec.id, now=now, fields={
                 "name": spec.name, "active": spec.active, "callback_url": spec.callback_url,
                 "secret_env": spec.secret_env, "secret_source": source,
-                "secret_sealed": self.privacy.seal({"secret": secret}) if secret else None,
+                "secret_sealed": self.privacy.seal({"secret": secret}, purpose=PLATFORM_SECRET, doc_id=spec.id) if secret else None,
             })
+        # A platform taken out of the file is out: its secret no longer signs anything.
+        dropped = await self.store.deactivate_all_but(platform_ids=[spec.id for spec in specs], now=now)
+        if dropped:
+            log.warning("platforms_deactivated", count=dropped, reason="no longer in the platforms file")
         log.info("platforms_seeded", platforms=len(specs), usable=usable)
         return usable
 
@@ -53,5 +58,5 @@ class PlatformRegistry:
         doc = await self.store.get(platform_id=platform_id)
         if doc is None or not doc.get("active") or not doc.get("secret_sealed"):
             return None
-        secret = str(self.privacy.unseal(doc["secret_sealed"])["secret"])
+        secret = str(self.privacy.unseal(doc["secret_sealed"], purpose=PLATFORM_SECRET, doc_id=doc["_id"])["secret"])
         return ActivePlatform(doc["_id"], doc.get("name", ""), secret, doc.get("callback_url"))

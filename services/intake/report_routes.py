@@ -12,7 +12,13 @@ from services.intake import metrics
 from services.intake.accept import Submitter, accept_report
 from services.intake.auth import ip_rate_limit
 from services.intake.context import Ctx
-from services.intake.models import STATUS_ZH, HistoryItem, ReportAccepted, ReportIn, ReportStatus
+from services.intake.models import (
+    STATUS_ZH,
+    HistoryItem,
+    ReportAccepted,
+    ReportIn,
+    ReportStatus,
+)
 from services.intake.store import token_hash
 
 TRACKING_NO = r"^[A-Za-z0-9]{1,16}-[0-9]{8}-[0-9]{6,}$"

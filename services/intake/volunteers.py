@@ -10,27 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from libs.common.text import Normalized
 from services.intake.models import ReporterContact
-from services.intake.normalize import normalize_text
 
 
 class VolunteerIn(BaseModel):
     """志愿者登记。"""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(..., min_length=1, max_length=50, description="志愿者姓名（加密存储）")
-    region: str = Field(..., min_length=2, max_length=100, description="所在地区，如 广西柳州市城中区")
+    name: Normalized = Field(..., min_length=1, max_length=50, description="志愿者姓名（加密存储）")
+    region: Normalized = Field(..., min_length=2, max_length=100, description="所在地区，如 广西柳州市城中区")
     contact: ReporterContact = Field(..., description="联系方式（至少填写电话或邮箱之一，加密存储）")
-
-    @field_validator("name", "region")
-    @classmethod
-    def _normalized(cls, value: str) -> str:
-        value = normalize_text(value)
-        if not value:
-            raise ValueError("不能为空")
-        return value
 
     @model_validator(mode="after")
     def _reachable(self) -> VolunteerIn:

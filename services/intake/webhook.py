@@ -19,9 +19,16 @@ from services.intake.accept import Issued, Submitter, accept_report, issue
 from services.intake.context import IntakeContext
 from services.intake.danger import ADVICE, is_imminent_danger
 from services.intake.platforms import (
-    BatchInvalid, BatchResult, ItemResult, ParsedItem, PlatformReportIn, body_digest, parse_batch,
+    BatchInvalid,
+    BatchResult,
+    ItemResult,
+    ParsedItem,
+    PlatformReportIn,
+    body_digest,
+    parse_batch,
 )
 from services.intake.registry import ActivePlatform
+from services.intake.sealed import STATUS_TOKEN
 
 
 class WebhookRefused(Exception):
@@ -102,7 +109,7 @@ async def _plan(ctx: IntakeContext, items: list[ParsedItem], digest: str) -> dic
         if item.report is not None:
             ids = next(issued)
             row |= {"status": "accepted", "report_id": ids.report_id, "tracking_no": ids.tracking_no,
-                    "token_sealed": ctx.privacy.seal({"t": ids.status_token}), "submitted_at": ids.submitted_at,
+                    "token_sealed": ctx.privacy.seal({"t": ids.status_token}, purpose=STATUS_TOKEN, doc_id=ids.report_id), "submitted_at": ids.submitted_at,
                     "danger": is_imminent_danger(item.report.text, ctx.danger_terms)}
         else:
             row["status"] = "rejected"
@@ -128,7 +135,7 @@ async def _complete(ctx: IntakeContext, platform: ActivePlatform, key: str, plan
 
 
 def _token(ctx: IntakeContext, row: Mapping[str, Any]) -> str:
-    return str(ctx.privacy.unseal(row["token_sealed"])["t"])
+    return str(ctx.privacy.unseal(row["token_sealed"], purpose=STATUS_TOKEN, doc_id=row["report_id"])["t"])
 
 
 def _count(items: list[ParsedItem]) -> None:

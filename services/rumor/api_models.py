@@ -6,10 +6,14 @@ from typing import Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from libs.common.text import Published, PublishedOrNone
 from services.rumor.rebuttals import RebuttalContent, Verdict
 
 
 class _In(BaseModel):
+    """Free text loses control and format characters before its length is checked
+    (libs.common.text.Published): a pasted control character would break the Atom feed."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -17,17 +21,17 @@ class VerificationIn(_In):
     """核实查证结论。"""
 
     verdict: Verdict = Field(..., description="核查结论：false 虚假（谣言）、true 属实、unverifiable 无法证实")
-    note: str = Field("", max_length=2000, description="核查说明：向谁核实、依据什么（内部记录，不公开）")
-    operator: str | None = Field(None, max_length=64, description="核查人（值班员姓名或工号）")
+    note: Published = Field("", max_length=2000, description="核查说明：向谁核实、依据什么（内部记录，不公开）")
+    operator: PublishedOrNone = Field(None, max_length=64, description="核查人（值班员姓名或工号）")
 
 
 class RebuttalIn(_In):
     """辟谣稿件。"""
 
-    title: str = Field(..., min_length=1, max_length=120, description="标题")
-    body: str = Field(..., min_length=1, max_length=20000, description="正文（纯文本，按行分段）")
-    authority: str = Field(..., min_length=1, max_length=100, description="发布机构（如：南宁市应急管理局）")
-    claim_reviewed: str = Field(..., min_length=1, max_length=300,
+    title: Published = Field(..., min_length=1, max_length=120, description="标题")
+    body: Published = Field(..., min_length=1, max_length=20000, description="正文（纯文本，按行分段）")
+    authority: Published = Field(..., min_length=1, max_length=100, description="发布机构（如：南宁市应急管理局）")
+    claim_reviewed: Published = Field(..., min_length=1, max_length=300,
                                 description="网传内容概述：一句话说明被核查的传言（公开显示，不得含举报人信息）")
     evidence_links: list[AnyHttpUrl] = Field(default_factory=list, max_length=20,
                                              description="查证依据链接（权威通报、官方说明等，http/https）")
@@ -46,13 +50,13 @@ class RebuttalIn(_In):
 class CorrectionIn(RebuttalIn):
     """更正：更正后的完整稿件与更正说明。"""
 
-    note: str = Field(..., min_length=1, max_length=500, description="更正说明（告知各渠道与举报人）")
+    note: Published = Field(..., min_length=1, max_length=500, description="更正说明（告知各渠道与举报人）")
 
 
 class WithdrawalIn(_In):
     """撤回。"""
 
-    reason: str = Field(..., min_length=1, max_length=500, description="撤回原因（告知各渠道与举报人）")
+    reason: Published = Field(..., min_length=1, max_length=500, description="撤回原因（告知各渠道与举报人）")
 
 
 class ChannelOut(BaseModel):

@@ -65,7 +65,7 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     worker = DeliveryWorker(media, store, adapters or build_adapters(matrix, endpoints, client=http, store=media, clock=clock),
                             settings.retry_policy(), clock, relay.poke)
     media_topics = [media_topic(code) for code in matrix.codes]
-    deliveries = MediaConsumer(settings, runtime.bus, topics=media_topics,
+    deliveries = MediaConsumer(settings, runtime.dead_letters, topics=media_topics,
                                group=f"{settings.topic_prefix}rumor-media", handle=worker.on_delivery)
 
     runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor", model=ReportTriaged, handle=desk.on_triaged)

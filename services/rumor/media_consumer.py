@@ -9,14 +9,14 @@ while its lane works, so a channel retrying with backoff holds up only itself an
 other channel is delivered at the same time. A lane commits each record's offset after
 the delivery is stored and its events are staged (the commit point); an outage rewinds the
 partition to the record; a record that cannot be delivered goes to `<topic>.dlq` with the
-reason and the original bytes, like every other consumer of the system (libs.common.consumer).
+reason and the original bytes (libs.common.deadletter), like every other consumer; a record
+whose channel is not its topic's is one of those (a producer cannot pick another adapter).
 No inbox: the handler's delivery document already makes a redelivered record a no-op, and
 two fewer database round trips per channel is what lets 60+ channels land together.
 """
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -25,21 +25,21 @@ from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from libs.common import metrics
-from libs.common.bus import Bus
-from libs.common.consumer import OUTAGES
-from libs.common.events import DeadLetter, MediaDelivery
+from libs.common.consumer import OUTAGES, PermanentError
+from libs.common.deadletter import DeadLetters
+from libs.common.events import MediaDelivery
 from libs.common.logs import bind_case, clear_case, get_logger
 from libs.common.settings import ServiceSettings
-from libs.common.topics import dlq_topic
+from libs.common.topics import media_topic
 
 log = get_logger(__name__)
 Handle = Callable[[MediaDelivery], Awaitable[None]]
 
 
 class MediaConsumer(ConsumerRebalanceListener):
-    def __init__(self, settings: ServiceSettings, bus: Bus, *, topics: list[str], group: str,
+    def __init__(self, settings: ServiceSettings, dead_letters: DeadLetters, *, topics: list[str], group: str,
                  handle: Handle, outage_pause_s: float = 2.0) -> None:
-        self.settings, self.bus, self.group, self.handle = settings, bus, group, handle
+        self.settings, self.dead_letters, self.group, self.handle = settings, dead_letters, group, handle
         self.topics = topics  # design names, without the test prefix
         self.outage_pause_s = outage_pause_s
         self.service = settings.service_name
@@ -115,10 +115,14 @@ class MediaConsumer(ConsumerRebalanceListener):
     async def _process(self, record: ConsumerRecord) -> str:
         clear_case(self.service)
         try:
-            event = MediaDelivery.model_validate_json(record.value)
+            event = MediaDelivery.model_validate_json(record.value or b"")
         except ValidationError as exc:
             return await self._dead_letter(record, exc)
         bind_case(event_id=event.event_id, case_id=event.claim_id)
+        topic = self._design(record.topic)
+        if media_topic(event.channel) != topic:
+            # The adapter is chosen by the channel: only the channel's own topic may name it.
+            return await self._dead_letter(record, PermanentError(f"a delivery for {event.channel} on {topic}"))
         try:
             await self.handle(event)  # idempotent by the delivery's own document: no inbox here
             return "handled"
@@ -132,16 +136,7 @@ class MediaConsumer(ConsumerRebalanceListener):
                 return "outage"
 
     async def _dead_letter(self, record: ConsumerRecord, exc: BaseException) -> str:
-        topic = self._design(record.topic)
-        letter = DeadLetter(
-            topic=topic, partition=record.partition, offset=record.offset, consumer=self.group,
-            error=str(exc)[:4000], error_type=type(exc).__name__,
-            key=record.key.decode(errors="replace") if record.key else None,
-            value_b64=base64.b64encode(record.value or b"").decode())
-        await self.bus.publish_raw(dlq_topic(topic), key=letter.key, value=letter.model_dump_json().encode(),
-                                   event_type="dead_letter")
-        metrics.DEAD_LETTERS.labels(topic=topic, consumer=self.group, error_type=letter.error_type).inc()
-        log.error("dead_lettered", topic=topic, error=letter.error, error_type=letter.error_type)
+        await self.dead_letters.send(record, exc, topic=self._design(record.topic), consumer=self.group)
         return "dead_letter"
 
     def _design(self, real_topic: str) -> str:

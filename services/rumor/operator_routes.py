@@ -29,7 +29,7 @@ found, acted = documented(404), documented(404, 409)  # a claim looked up; a cla
 async def list_claims(ctx: Ctx, status: Literal["open", "verified", "published", "withdrawn"] | None = Query(
                           None, description="按状态筛选"),
                       limit: int = Query(50, ge=1, le=200, description="每页条数"),
-                      offset: int = Query(0, ge=0, description="跳过条数")) -> ClaimListOut:
+                      offset: int = Query(0, ge=0, le=1_000_000, description="跳过条数")) -> ClaimListOut:
     total, claims = await ctx.editorial.store.list(status=status, limit=limit, skip=offset)
     return ClaimListOut(total=total, items=[_summary(c) for c in claims])
 

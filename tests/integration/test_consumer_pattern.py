@@ -125,3 +125,41 @@ async def test_a_batch_handler_that_fails_is_retried_event_by_event_so_only_the_
     letters = [json.loads(v) for v in await _read(infra.kafka_bootstrap, settings.topic(dlq_topic(REPORTS_SUBMITTED)), 1)]
     assert json.loads(base64.b64decode(letters[0]["value_b64"]))["report"]["text"] == "poison"
     assert letters[0]["error_type"] == "PermanentError"
+
+
+async def test_a_message_too_large_for_its_dead_letter_is_dead_lettered_as_a_prefix_and_the_next_one_flows(
+        infra, topic_prefix, mongo_db_name):
+    import hashlib
+
+    settings = ServiceSettings(
+        KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,
+        TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
+    )
+    topic = settings.topic(REPORTS_SUBMITTED)
+    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    runtime = Runtime.create(settings)
+    handled = asyncio.Event()
+
+    async def handle(event: ReportSubmitted) -> None:
+        handled.set()
+
+    runtime.subscribe(topic=REPORTS_SUBMITTED, group="test-big", model=ReportSubmitted, handle=handle)
+    # Under the broker's 1 MiB limit, but base64 of it (a naive dead letter) would not be.
+    huge = b'{"report": "' + b"x" * 900_000 + b'"'
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    await producer.send_and_wait(topic, huge, key=b"k")
+    await producer.send_and_wait(topic, _event("after the big one").model_dump_json().encode(), key=b"k")
+    await producer.stop()
+
+    await runtime.broker.start()
+    try:
+        await asyncio.wait_for(handled.wait(), 60)
+    finally:
+        await runtime.broker.stop()
+        await runtime.client.close()
+
+    letter = json.loads((await _read(infra.kafka_bootstrap, settings.topic(dlq_topic(REPORTS_SUBMITTED)), 1))[0])
+    assert letter["truncated"] is True and letter["value_size"] == len(huge)
+    assert letter["value_sha256"] == hashlib.sha256(huge).hexdigest()
+    assert huge.startswith(base64.b64decode(letter["value_b64"])) and len(base64.b64decode(letter["value_b64"])) == 64 * 1024

@@ -107,10 +107,10 @@ async def test_content_still_online_after_removal_reopens_the_case(infra, topic_
 
         # The page is still there an hour later: the case opens again and the platform is asked again.
         d.clock.advance(timedelta(minutes=59))
-        assert await d.app.state.scheduler.tick(d.clock.now()) == 0
+        assert await d.app.state.rechecker.tick(d.clock.now()) == 0
         platform.answer = {"status": "removed", "result": "已彻底删除"}
         d.clock.advance(timedelta(minutes=1))
-        await d.app.state.scheduler.tick(d.clock.now())
+        await d.app.state.rechecker.tick(d.clock.now())
         reopened = await d.case("case-p")
         assert (reopened["status"], reopened["dispatch_no"], reopened["reopened"]) == ("dispatched", 2, 1)
         await d.relayed()
@@ -126,7 +126,7 @@ async def test_content_still_online_after_removal_reopens_the_case(infra, topic_
         assert case["recheck"]["at"] == START + timedelta(hours=2)
         platform.page_status = 404
         d.clock.advance(timedelta(hours=1))
-        await d.app.state.scheduler.tick(d.clock.now())
+        await d.app.state.rechecker.tick(d.clock.now())
         confirmed = await d.case("case-p")
         assert confirmed["status"] == "closed" and confirmed["recheck"]["state"] == "confirmed"
         view = (await d.http.get("/api/v1/cases/case-p")).json()

@@ -26,11 +26,10 @@ SECRET_KEY = "intake-test-secret-key-0123456789"
 
 
 def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **fields: Any) -> IntakeSettings:
-    return IntakeSettings(  # type: ignore[call-arg]
+    values: dict[str, Any] = dict(
         KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri, TOPIC_PREFIX=topic_prefix,
-        MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING",
-        **with_operator(fields),
-    )
+        MONGO_DB_PREFIX=mongo_db_name, NETREPORT_SECRET_KEY=SECRET_KEY, LOG_JSON=False, LOG_LEVEL="WARNING")
+    return IntakeSettings(**with_operator(values | fields))  # type: ignore[arg-type]
 
 
 @asynccontextmanager

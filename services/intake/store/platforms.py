@@ -28,6 +28,14 @@ class PlatformStore:
             {"_id": platform_id}, {"$set": {**fields, "updated_at": now}, "$setOnInsert": {"created_at": now}}, upsert=True,
         )
 
+    async def deactivate_all_but(self, *, platform_ids: list[str], now: datetime) -> int:
+        """Platforms not listed: inactive, their sealed secret dropped; returns how many."""
+        result = await self.platforms.update_many(
+            {"_id": {"$nin": platform_ids}, "$or": [{"active": True}, {"secret_sealed": {"$ne": None}}]},
+            {"$set": {"active": False, "secret_sealed": None, "secret_source": None, "updated_at": now,
+                      "deactivated_at": now}})
+        return result.modified_count
+
     async def get(self, *, platform_id: str) -> dict[str, Any] | None:
         return await self.platforms.find_one({"_id": platform_id})
 

@@ -29,12 +29,19 @@ def test_each_error_names_its_field_in_dotted_form_and_gives_a_chinese_reason():
     assert "call me" not in str(details)
 
 
-def test_our_own_validators_speak_for_themselves_and_a_summary_lists_the_first_few():
+def test_text_that_is_empty_once_normalized_is_refused_as_empty_and_a_summary_lists_the_first_few():
     details = _errors({"text": "\u200b\x07 "})
-    assert details == [{"loc": ["body", "text"], "field": "text", "type": "value_error", "msg": "举报内容不能为空"}]
-    assert messages.summary(details) == "请求内容有误：text：举报内容不能为空"
+    assert details == [{"loc": ["body", "text"], "field": "text", "type": "string_too_short", "msg": "不能为空"}]
+    assert messages.summary(details) == "请求内容有误：text：不能为空"
     missing = _errors({})
     assert missing[0]["msg"] == "必填项缺失"
+
+
+def test_length_limits_count_the_text_as_stored_after_normalization():
+    # One "ﷺ" is 18 characters after NFKC: 300 of them are 5,400, over the 5,000 limit.
+    details = _errors({"text": "\ufdfa" * 300})
+    assert details[0]["field"] == "text" and details[0]["type"] == "string_too_long"
+    assert len(ReportIn.model_validate({"text": "\ufdfa" * 270}).text) == 4860  # fits, stored as normalized
 
 
 def test_field_paths_read_like_the_json():

@@ -33,3 +33,31 @@ async def test_private_addresses_and_other_schemes_are_refused(url):
 
 async def test_an_allow_listed_host_may_be_checked():
     assert await HttpUrlChecker(allow_hosts=["127.0.0.1"]).refusal("http://127.0.0.1:1/x") is None
+
+
+async def test_a_server_that_drips_bytes_ends_in_unknown_within_the_deadline():
+    import asyncio
+    import time
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        try:
+            while True:  # one byte every 0.2 s: each read is quick, the whole never ends
+                writer.write(b"x")
+                await writer.drain()
+                await asyncio.sleep(0.2)
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    checker = HttpUrlChecker(allow_hosts=["127.0.0.1"], timeout_s=0.5, max_redirects=1)
+    started = time.monotonic()
+    async with server:
+        result = await checker.check(f"http://127.0.0.1:{port}/slow")
+    assert result == "unknown" and time.monotonic() - started < 3
+
+
+async def test_a_url_no_http_client_can_parse_is_refused_not_raised():
+    assert await HttpUrlChecker().check("http://ｅxample.com/") in ("refused", "unknown")

@@ -55,3 +55,9 @@ async def test_an_internationalized_host_is_resolved_in_its_ascii_form():
     fetcher, asked = _fetcher({"xn--fsqu00a.xn--fiqs8s": ["192.168.0.3"]})
     result = await fetcher.fetch("https://例子.中国/帖子")
     assert asked == ["xn--fsqu00a.xn--fiqs8s:443"] and result.outcome == "refused"
+
+
+async def test_a_url_the_http_client_cannot_parse_is_an_outcome_not_an_exception():
+    fetcher, asked = _fetcher({})
+    result = await fetcher.fetch("http://ｅxample.com/")  # full-width host: httpx.InvalidURL
+    assert result.outcome == "error" and "InvalidURL" in (result.error or "") and asked == []
