@@ -17,6 +17,8 @@ import ahocorasick
 from services.triage.textnorm import NormalizedText, latin_stream, normalize
 
 _MAX_TERM = 64  # no term is longer than this many characters (near() relies on it)
+MASK = "mask"  # ordinary words (枪版, 砍一刀): the terms nested inside them do not count
+_CATEGORY = "category:"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Hits:
 
     def __init__(self, hits: Iterable[Hit]) -> None:
         by_group: dict[str, list[Hit]] = defaultdict(list)
-        for hit in hits:
+        for hit in _drop_shadowed(list(hits)):
             by_group[hit.group].append(hit)
         self._by_group = {g: _drop_nested(hs) for g, hs in by_group.items()}
 
@@ -75,6 +77,38 @@ class Hits:
 
 def _gap(a: Hit, b: Hit) -> int:
     return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def _inside(inner: Hit, outer: Hit) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and inner.end - inner.start < outer.end - outer.start
+
+
+def _drop_shadowed(hits: list[Hit]) -> list[Hit]:
+    """Terms inside a longer word that means something else do not count:
+    inside an ordinary word (枪版: a pirate copy, no gun), in every list; and inside a
+    longer term of another category (网络暴力 is infringement: its 暴力 is not terror,
+    南京大屠杀 is history: its 屠杀 is not terror). Reports have few hits: pairwise is cheap."""
+    masks = sorted((h for h in hits if h.group == MASK), key=lambda h: h.start)
+    longer = sorted((h for h in hits if h.group.startswith(_CATEGORY) and h.start >= 0), key=lambda h: h.start)
+    if not masks and len(longer) < 2:
+        return hits
+    mask_starts, longer_starts = [h.start for h in masks], [h.start for h in longer]
+    kept = []
+    for hit in hits:
+        if hit.start >= 0 and hit.group != MASK:
+            if any(_inside(hit, m) for m in _starting_before(hit, masks, mask_starts)):
+                continue
+            if hit.group.startswith(_CATEGORY) and any(
+                    o.group != hit.group and _inside(hit, o) for o in _starting_before(hit, longer, longer_starts)):
+                continue
+        kept.append(hit)
+    return kept
+
+
+def _starting_before(hit: Hit, spans: list[Hit], starts: list[int]) -> list[Hit]:
+    """The hits that start at most _MAX_TERM before `hit` and not after it: the only ones
+    that can contain it (bisect, so ten thousand hits cost no more than their number)."""
+    return spans[bisect.bisect_left(starts, hit.start - _MAX_TERM):bisect.bisect_right(starts, hit.start)]
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:
