@@ -2,6 +2,10 @@
 
     python -m services.triage.train            # retrain and write the model
     python -m services.triage.train --check    # 5-fold cross-validation of the whole triage
+    python -m services.triage.train --corrections reviewed.jsonl   # corpus + operator corrections
+
+`--corrections` (repeatable) takes JSON lines in the dev file's shape (text and a `label`),
+such as a review queue's output; a correction replaces a corpus line with the same text.
 
 Training is deterministic (fixed folds, lbfgs, no random state involved): the same corpus
 and library versions give the same arrays. scikit-learn is only imported here, never at
@@ -19,7 +23,15 @@ import numpy as np
 
 from libs.common.events import ReportContent
 from libs.common.vocabulary import CATEGORIES
-from services.triage.corpus import INVALID, Example, corpus_digest, load_corpus
+from services.triage.corpus import (
+    INVALID,
+    Example,
+    corpus_digest,
+    corrections_digest,
+    load_corpus,
+    load_corrections,
+    with_corrections,
+)
 from services.triage.evaluation import Labelled, confusion, summary
 from services.triage.model import EMPTY_MODEL, FEATURE_VERSION, LinearHead, TextModel, features, save_model
 from services.triage.rules import RULES_DIR, TriageRules, load_rules
@@ -64,19 +76,27 @@ def _gold(example: Example) -> Labelled:
                     severity=example.severity, valid=valid)
 
 
-def cross_validate(rules: TriageRules, examples: list[Example], folds: int = 5) -> None:
-    """Train on k-1 folds, triage the held-out fold with the full rules; print figures."""
+def cross_validated(rules: TriageRules, examples: list[Example], folds: int = 5,
+                    extra: Sequence[Example] = ()) -> tuple[list[Labelled], list[Labelled]]:
+    """Train on k-1 folds (plus `extra`, e.g. corrections), triage the held-out fold with the
+    full rules: (gold, predicted) in fold order."""
     from services.triage.decide import triage
 
     gold, predicted = [], []
     for fold in range(folds):
-        train = [e for i, e in enumerate(examples) if i % folds != fold]
+        train = [e for i, e in enumerate(examples) if i % folds != fold] + list(extra)
         held_out = [e for i, e in enumerate(examples) if i % folds == fold]
         fold_rules = dataclasses.replace(rules, model=fit(train, rules.simplify))
         for example in held_out:
             decision = triage(_as_report(example), fold_rules)
             gold.append(_gold(example))
             predicted.append(Labelled(decision.category, decision.zone, decision.severity, decision.valid))
+    return gold, predicted
+
+
+def cross_validate(rules: TriageRules, examples: list[Example], folds: int = 5) -> None:
+    """Cross-validate and print the figures, the confusion matrix and every miss."""
+    gold, predicted = cross_validated(rules, examples, folds)
     for key, value in summary(gold, predicted, CATEGORIES).items():
         print(f"{key:20s} {value:.3f}")
     print(confusion([g.category for g in gold], [p.category for p in predicted], CATEGORIES))
@@ -96,9 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="cross-validate instead of writing the model")
     parser.add_argument("--rules", type=Path, default=RULES_DIR)
+    parser.add_argument("--corrections", type=Path, action="append", default=[],
+                        help="JSON lines of operator corrections (dev-file shape); repeatable")
     args = parser.parse_args(argv)
     rules = load_rules(args.rules, model=EMPTY_MODEL)
-    examples = load_corpus()
+    corrections = [e for path in args.corrections for e in load_corrections(path)]
+    examples = with_corrections(load_corpus(), corrections)
     if args.check:
         cross_validate(rules, examples)
         return 0
@@ -107,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     model = dataclasses.replace(model, meta={
         "corpus_digest": corpus_digest(), "examples": len(examples), "features": FEATURE_VERSION,
-        "sklearn": sklearn.__version__,
+        "sklearn": sklearn.__version__, "corrections": len(corrections),
+        "corrections_digest": corrections_digest(args.corrections),
     })
     path = (args.rules / rules.classifier.model_file).resolve()
     save_model(path, model)
