@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -65,6 +66,33 @@ def fit(examples: Sequence[Example], simplify: dict[int, str]) -> TextModel:
     return TextModel(vocabulary=vocabulary, idf=vectorizer.idf_.astype(np.float32), heads=heads, meta={})
 
 
+TEMPERATURES = tuple(round(0.25 + 0.05 * i, 2) for i in range(16))  # 0.25 .. 1.0
+
+
+def _nll(head: LinearHead, rows: list[tuple[np.ndarray, np.ndarray, str]], temperature: float) -> float:
+    scaled = dataclasses.replace(head, temperature=temperature)
+    return -sum(math.log(max(scaled.probabilities(i, v)[label], 1e-9)) for i, v, label in rows) / max(1, len(rows))
+
+
+def calibrated(model: TextModel, examples: Sequence[Example], simplify: dict[int, str], folds: int = 5) -> TextModel:
+    """The model with each head's temperature fitted on out-of-fold predictions (lowest
+    log-loss on the grid): the probabilities the low-confidence rule reads mean what they say."""
+    held: dict[str, list[tuple[LinearHead, np.ndarray, np.ndarray, str]]] = {name: [] for name in model.heads}
+    for fold in range(folds):
+        part = fit([e for i, e in enumerate(examples) if i % folds != fold], simplify)
+        for example in (e for i, e in enumerate(examples) if i % folds == fold):
+            idx, values = part.vectorize(features(normalize(example.text, simplify)))
+            for name, label in (("category", example.category), ("zone", example.zone)):
+                if label in part.heads[name].classes:
+                    held[name].append((part.heads[name], idx, values, label))
+    heads = {}
+    for name, head in model.heads.items():
+        rows = held[name]
+        best = min(TEMPERATURES, key=lambda t: sum(_nll(h, [(i, v, y)], t) for h, i, v, y in rows))
+        heads[name] = dataclasses.replace(head, temperature=best)
+    return dataclasses.replace(model, heads=heads)
+
+
 def _as_report(example: Example) -> ReportContent:
     return ReportContent(report_id=example.source, tracking_no=example.source, channel="web", text=example.text)
 
@@ -86,12 +114,20 @@ def cross_validated(rules: TriageRules, examples: list[Example], folds: int = 5,
     for fold in range(folds):
         train = [e for i, e in enumerate(examples) if i % folds != fold] + list(extra)
         held_out = [e for i, e in enumerate(examples) if i % folds == fold]
-        fold_rules = dataclasses.replace(rules, model=fit(train, rules.simplify))
+        fold_rules = dataclasses.replace(rules, model=_with_temperatures(fit(train, rules.simplify), rules.model))
         for example in held_out:
             decision = triage(_as_report(example), fold_rules)
             gold.append(_gold(example))
             predicted.append(Labelled(decision.category, decision.zone, decision.severity, decision.valid))
     return gold, predicted
+
+
+def _with_temperatures(model: TextModel, shipped: TextModel) -> TextModel:
+    """Fold models take the shipped model's temperatures: one number per head, and fitting
+    them inside every fold would cost five fits more per fold."""
+    heads = {name: dataclasses.replace(head, temperature=shipped.heads[name].temperature)
+             if name in shipped.heads else head for name, head in model.heads.items()}
+    return dataclasses.replace(model, heads=heads)
 
 
 def cross_validate(rules: TriageRules, examples: list[Example], folds: int = 5) -> None:
@@ -125,13 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         cross_validate(rules, examples)
         return 0
-    model = fit(examples, rules.simplify)
+    model = calibrated(fit(examples, rules.simplify), examples, rules.simplify)
     import sklearn
 
     model = dataclasses.replace(model, meta={
         "corpus_digest": corpus_digest(), "examples": len(examples), "features": FEATURE_VERSION,
         "sklearn": sklearn.__version__, "corrections": len(corrections),
         "corrections_digest": corrections_digest(args.corrections),
+        "temperatures": {name: head.temperature for name, head in model.heads.items()},
     })
     path = (args.rules / rules.classifier.model_file).resolve()
     save_model(path, model)
