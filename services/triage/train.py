@@ -17,13 +17,14 @@ import argparse
 import dataclasses
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from libs.common.events import ReportContent
 from libs.common.vocabulary import CATEGORIES
+from services.triage.augment import augmented
 from services.triage.corpus import (
     INVALID,
     Example,
@@ -47,13 +48,35 @@ def _feature_lists(examples: Sequence[Example], simplify: dict[int, str]) -> lis
     return [features(normalize(e.text, simplify)) for e in examples]
 
 
-def fit(examples: Sequence[Example], simplify: dict[int, str]) -> TextModel:
-    """TF-IDF (sublinear, L2) and one multinomial logistic regression per head."""
+AUGMENT = True  # train on the corpus and its variants (augment.py); --check measured the gain
+
+
+def train_model(examples: Sequence[Example], rules: TriageRules) -> TextModel:
+    """The model as shipped is trained: augmented when AUGMENT is on (calibration apart)."""
+    return fit(examples, rules.simplify, augment_with=names_category(rules) if AUGMENT else None)
+
+
+def names_category(rules: TriageRules) -> Callable[[str, str], bool]:
+    """Whether a text names a term of a category: keeps a terse variant only if it still does."""
+    def names(text: str, category: str) -> bool:
+        return category == INVALID or bool(rules.lexicon.scan(normalize(text, rules.simplify)).group(f"category:{category}"))
+    return names
+
+
+def fit(examples: Sequence[Example], simplify: dict[int, str], *,
+        augment_with: Callable[[str, str], bool] | None = None) -> TextModel:
+    """TF-IDF (sublinear, L2) and one multinomial logistic regression per head; with
+    `augment_with` (see names_category), trained on the examples and their variants (augment.py)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(analyzer=lambda feats: feats, sublinear_tf=True, min_df=MIN_DF, dtype=np.float32)
-    matrix = vectorizer.fit_transform(_feature_lists(examples, simplify))
+    # The vocabulary and IDF come from the real lines only: a variant repeats its line's
+    # n-grams, which would let every one-off n-gram pass min_df.
+    vectorizer.fit(_feature_lists(examples, simplify))
+    if augment_with is not None:
+        examples = augmented(examples, augment_with)
+    matrix = vectorizer.transform(_feature_lists(examples, simplify))
     heads = {}
     for name, labels, c in (("category", [e.category for e in examples], C_CATEGORY),
                             ("zone", [e.zone for e in examples], C_ZONE)):
@@ -74,14 +97,14 @@ def _nll(head: LinearHead, rows: list[tuple[np.ndarray, np.ndarray, str]], tempe
     return -sum(math.log(max(scaled.probabilities(i, v)[label], 1e-9)) for i, v, label in rows) / max(1, len(rows))
 
 
-def calibrated(model: TextModel, examples: Sequence[Example], simplify: dict[int, str], folds: int = 5) -> TextModel:
+def calibrated(model: TextModel, examples: Sequence[Example], rules: TriageRules, folds: int = 5) -> TextModel:
     """The model with each head's temperature fitted on out-of-fold predictions (lowest
     log-loss on the grid): the probabilities the low-confidence rule reads mean what they say."""
     held: dict[str, list[tuple[LinearHead, np.ndarray, np.ndarray, str]]] = {name: [] for name in model.heads}
     for fold in range(folds):
-        part = fit([e for i, e in enumerate(examples) if i % folds != fold], simplify)
+        part = train_model([e for i, e in enumerate(examples) if i % folds != fold], rules)
         for example in (e for i, e in enumerate(examples) if i % folds == fold):
-            idx, values = part.vectorize(features(normalize(example.text, simplify)))
+            idx, values = part.vectorize(features(normalize(example.text, rules.simplify)))
             for name, label in (("category", example.category), ("zone", example.zone)):
                 if label in part.heads[name].classes:
                     held[name].append((part.heads[name], idx, values, label))
@@ -114,7 +137,7 @@ def cross_validated(rules: TriageRules, examples: list[Example], folds: int = 5,
     for fold in range(folds):
         train = [e for i, e in enumerate(examples) if i % folds != fold] + list(extra)
         held_out = [e for i, e in enumerate(examples) if i % folds == fold]
-        fold_rules = dataclasses.replace(rules, model=_with_temperatures(fit(train, rules.simplify), rules.model))
+        fold_rules = dataclasses.replace(rules, model=_with_temperatures(train_model(train, rules), rules.model))
         for example in held_out:
             decision = triage(_as_report(example), fold_rules)
             gold.append(_gold(example))
@@ -161,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         cross_validate(rules, examples)
         return 0
-    model = calibrated(fit(examples, rules.simplify), examples, rules.simplify)
+    model = calibrated(train_model(examples, rules), examples, rules)
     import sklearn
 
     model = dataclasses.replace(model, meta={
