@@ -153,6 +153,20 @@ class DangerConfig(Strict):
         return self
 
 
+class EvasionConfig(Strict):
+    """Evasion spellings per character (rules/evasion.yaml)."""
+
+    tiers: list[Tier] = Field(default_factory=lambda: ["strong"])
+    min_term_chars: int = 2
+    chars: dict[str, list[str]]
+
+    def variants(self, term: str) -> list[str]:
+        """The term with one of its characters written another way (拼音, 谐音)."""
+        if len(term) < self.min_term_chars:
+            return []
+        return [term[:i] + alt + term[i + 1:] for i, ch in enumerate(term) for alt in self.chars.get(ch, ())]
+
+
 class TestRule(Strict):
     __test__ = False  # not a pytest test class, despite the name
     terms: list[str]
