@@ -35,7 +35,7 @@ from services.triage.corpus import load_corpus, load_corrections, with_correctio
 from services.triage.evaluation import Labelled, confusion, headline, per_label  # noqa: E402
 from services.triage.replay import replay_record  # noqa: E402
 from services.triage.rules import TriageRules, load_rules  # noqa: E402
-from services.triage.train import cross_validated, train_model  # noqa: E402
+from services.triage.train import calibrated, cross_validated, train_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -165,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n" + detail(name, columns[name]))
     if args.corrections:
         corrections = [e for path in args.corrections for e in load_corrections(path)]
-        model = train_model(with_corrections(load_corpus(), corrections), rules)
+        examples = with_corrections(load_corpus(), corrections)
+        model = calibrated(train_model(examples, rules), examples, rules)  # exactly as train.py ships it
         after = evaluate(dataclasses.replace(rules, model=model), directory, extra=corrections)
         print(f"\nafter retrain with {len(corrections)} corrections (in memory; "
               f"`python -m services.triage.train --corrections FILE` writes it)\n" + table(after))
