@@ -9,18 +9,16 @@ leadership on duty.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from libs.common.events import Reason
 from services.triage.config import MINOR_AGE_GROUP, AnchorRule, DangerConfig, DangerSignal
-from services.triage.lexicon import Hit, Hits
+from services.triage.lexicon import Hit, Hits, close_pairs
 from services.triage.textnorm import NormalizedText
 
 _MAX_PAIRS = 32  # enough to explain a decision; bounds the work on pasted essays
-_MAX_TERM = 64  # as in lexicon: no term is longer
 LEVELS = ("emergency", "major")  # lowest first: the detector only ever raises to these
 _PREFIX = "danger:"
 
@@ -69,22 +67,10 @@ def _close(a: Hit, b: Hit, window: int) -> bool:
 
 
 def _near(groups: _Groups, group_a: str, group_b: str, window: int) -> list[tuple[Hit, Hit]]:
-    """Pairs of hits of the two groups within the window, at most _MAX_PAIRS of them: a
-    pasted essay must not cost a pass per pair (only hits starting near `a` can be close)."""
-    targets = sorted(groups.get(group_b), key=lambda h: h.start)
-    starts = [h.start for h in targets]
-    anywhere = [h for h in targets if h.start < 0]
-    pairs: list[tuple[Hit, Hit]] = []
-    for a in groups.get(group_a):
-        if a.start < 0:
-            close = targets
-        else:
-            lo = bisect.bisect_left(starts, a.start - window - _MAX_TERM)
-            close = anywhere + targets[lo:bisect.bisect_right(starts, a.end + window)]
-        pairs.extend((a, b) for b in close if (a.start, a.end) != (b.start, b.end) and _close(a, b, window))
-        if len(pairs) >= _MAX_PAIRS:
-            return pairs[:_MAX_PAIRS]
-    return pairs
+    """Pairs of hits of the two groups within the window; bounded, so a pasted essay costs
+    no more than its length."""
+    return close_pairs(groups.get(group_a), groups.get(group_b), window, limit=_MAX_PAIRS, latin_is_near=True,
+                       distinct_spans=True)
 
 
 def _anchors(groups: _Groups, rule: AnchorRule, near_hits: list[Hit]) -> dict[str, list[str]]:

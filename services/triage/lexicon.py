@@ -62,17 +62,32 @@ class Hits:
 
     def near(self, group_a: str, group_b: str, window: int) -> list[str]:
         """Terms of two groups that occur within `window` characters of each other."""
-        targets = sorted((h for h in self.group(group_b) if h.start >= 0), key=lambda h: h.start)
-        starts = [h.start for h in targets]
-        for a in self.group(group_a):
-            if a.start < 0:
-                continue
+        pairs = close_pairs(self.group(group_a), self.group(group_b), window, limit=1)
+        return [pairs[0][0].term, pairs[0][1].term] if pairs else []
+
+
+def close_pairs(hits_a: list[Hit], hits_b: list[Hit], window: int, *, limit: int,
+                latin_is_near: bool = False, distinct_spans: bool = False) -> list[tuple[Hit, Hit]]:
+    """Up to `limit` pairs (a, b) within `window` characters; with `distinct_spans`, never
+    one stretch of text paired with itself (a term in both groups). Latin-token hits have no
+    position: never near anything, or near everything with `latin_is_near`."""
+    targets = sorted((h for h in hits_b if h.start >= 0), key=lambda h: h.start)
+    anywhere = [h for h in hits_b if h.start < 0] if latin_is_near else []
+    starts = [h.start for h in targets]
+    pairs: list[tuple[Hit, Hit]] = []
+    for a in hits_a:
+        if a.start < 0:
+            close = targets + anywhere if latin_is_near else []
+        else:
             # only hits starting near `a` can be within the window (terms are short): bisect
             lo = bisect.bisect_left(starts, a.start - window - _MAX_TERM)
-            for b in targets[lo:bisect.bisect_right(starts, a.end + window)]:
-                if _gap(a, b) <= window:
-                    return [a.term, b.term]
-        return []
+            close = anywhere + [b for b in targets[lo:bisect.bisect_right(starts, a.end + window)]
+                                if _gap(a, b) <= window]
+        pairs.extend((a, b) for b in close
+                     if not distinct_spans or a.start < 0 or (a.start, a.end) != (b.start, b.end))
+        if len(pairs) >= limit:
+            return pairs[:limit]
+    return pairs
 
 
 def _gap(a: Hit, b: Hit) -> int:
