@@ -13,11 +13,12 @@ corrections and a second table shows the figures after the retrain (nothing is w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 from bench.eval_rumor import pairwise  # noqa: E402
-from libs.common.vocabulary import CATEGORIES, SEVERITIES  # noqa: E402
+from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES  # noqa: E402
 from services.dispatch.directory import Directory, load_directory  # noqa: E402
 from services.dispatch.places import resolve_place  # noqa: E402
 from services.rumor.clustering import cluster_reports  # noqa: E402
@@ -49,9 +50,10 @@ ROWS = ("category macro-F1", "severity exact", "urgent recall", "major recall", 
         "place: other city transferred", "place: home county placed", "rumor pairwise F1")
 
 
-def unseen_files() -> tuple[Path | None, Path | None]:
-    """(reports file, rumor-clusters file) of bench/unseen/, either None when absent."""
-    files = sorted(UNSEEN.glob("*.jsonl")) if UNSEEN.is_dir() else []
+def unseen_files(directory: Path | None = None) -> tuple[Path | None, Path | None]:
+    """(reports file, rumor-clusters file) of bench/unseen/ (or `directory`), None when absent."""
+    directory = directory or UNSEEN
+    files = sorted(directory.glob("*.jsonl")) if directory.is_dir() else []
     rumor = next((f for f in files if "rumor" in f.name), None)
     reports = next((f for f in files if "rumor" not in f.name), None)
     return reports, rumor
@@ -105,23 +107,36 @@ class Column:
     predicted: list[Labelled] = dataclasses.field(default_factory=list)
 
 
-def evaluate(rules: TriageRules, directory: Directory, extra: Sequence[Any] = ()) -> dict[str, Column]:
-    unseen_reports, unseen_rumor = unseen_files()
+def evaluate(rules: TriageRules, directory: Directory, extra: Sequence[Any] = (),
+             unseen: Path | None = None) -> dict[str, Column]:
+    unseen_reports, unseen_rumor = unseen_files(unseen)
     sets = dict(REPORT_SETS) | ({"unseen": unseen_reports} if unseen_reports else {})
     rumors = dict(RUMOR_SETS) | ({"unseen": unseen_rumor} if unseen_rumor else {})
     columns: dict[str, Column] = {}
     for name, path in sets.items():
         if path.exists():
-            records = _records(path)
-            gold, predicted = triage_run(records, rules)
-            figures = headline(gold, predicted, CATEGORIES) | place_figures(records, directory)
-            columns[name] = Column(figures, gold, predicted)
+            with _quiet(name):
+                records = _records(path)
+                gold, predicted = triage_run(records, rules)
+                figures = headline(gold, predicted, CATEGORIES) | place_figures(records, directory)
+                columns[name] = Column(figures, gold, predicted)
     gold, predicted = cross_validated(rules, load_corpus(), extra=extra)
     columns["corpus CV"] = Column(dict(headline(gold, predicted, CATEGORIES)), gold, predicted)
     for name, path in rumors.items():
         if path.exists():
-            columns.setdefault(name, Column({})).figures["rumor pairwise F1"] = rumor_f1(path)
+            with _quiet(name):
+                columns.setdefault(name, Column({})).figures["rumor pairwise F1"] = rumor_f1(path)
     return columns
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """A set that cannot be scored is named with the kind of error only: an error message
+    can quote a line (pydantic does), and the unseen set's lines must stay unseen."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001
+        print(f"{name}: not scored ({type(exc).__name__})", file=sys.stderr)
 
 
 def table(columns: dict[str, Column]) -> str:
@@ -142,6 +157,9 @@ def detail(name: str, column: Column) -> str:
         lines.append(f"  {label:16s} {p:.3f} {r:.3f} {f:.3f} {n:4d}")
     lines.append(f"{name}: category confusion (rows gold, columns predicted)")
     lines.append(confusion(gold_c, pred_c, CATEGORIES))
+    zones = ["none", *ZONES]
+    lines.append(f"{name}: zone confusion (rows gold, columns predicted; none = no zone)")
+    lines.append(confusion([g.zone or "none" for g in column.gold], [p.zone or "none" for p in column.predicted], zones))
     lines.append(f"{name}: severity confusion")
     lines.append(confusion([g.severity for g in column.gold], [p.severity for p in column.predicted], SEVERITIES))
     return "\n".join(lines)
@@ -151,14 +169,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corrections", type=Path, action="append", default=[],
                         help="operator corrections (dev-file JSON lines): show figures after a retrain too")
+    parser.add_argument("--unseen", type=Path, default=None,
+                        help=f"folder of the unseen set (default {UNSEEN}); only figures are printed")
     parser.add_argument("--detail", action="append", default=None,
                         help="sets to break down per category (default: unseen and own holdout)")
     args = parser.parse_args(argv)
     rules, directory = load_rules(), load_directory()
-    reports, rumor = unseen_files()
+    reports, rumor = unseen_files(args.unseen)
     print(f"unseen set: {reports or 'absent'} / {rumor or 'absent'}"
           + ("" if reports or rumor else f" (copy the files into {UNSEEN} to score them)"))
-    columns = evaluate(rules, directory)
+    columns = evaluate(rules, directory, unseen=args.unseen)
     print("\nbefore retrain (shipped model)\n" + table(columns))
     for name in args.detail or ["own holdout", "unseen"]:
         if name in columns and columns[name].gold:
@@ -167,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         corrections = [e for path in args.corrections for e in load_corrections(path)]
         examples = with_corrections(load_corpus(), corrections)
         model = calibrated(train_model(examples, rules), examples, rules)  # exactly as train.py ships it
-        after = evaluate(dataclasses.replace(rules, model=model), directory, extra=corrections)
+        after = evaluate(dataclasses.replace(rules, model=model), directory, extra=corrections, unseen=args.unseen)
         print(f"\nafter retrain with {len(corrections)} corrections (in memory; "
               f"`python -m services.triage.train --corrections FILE` writes it)\n" + table(after))
     return 0
