@@ -79,3 +79,9 @@ def test_ordinary_words_that_contain_a_weapon_raise_nothing(rules):
     decision = triage(make_report("这个网站明天要上线枪版电影，还让大家帮砍一刀"), rules)
     assert decision.category != "terror_violence"
     assert not _danger_reasons(decision)
+
+
+def test_a_bomb_threat_against_a_station_is_major(rules):
+    decision = triage(make_report("网友声称要在火车站放置炸弹，时间就定在国庆"), rules)
+    assert decision.severity == "major"
+    assert any("explosive" in r.detail or "炸弹" in r.terms for r in _danger_reasons(decision))
