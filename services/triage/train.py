@@ -14,6 +14,7 @@ inference time (see model.py for why the model is stored as plain arrays).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import math
 import sys
@@ -181,8 +182,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     rules = load_rules(args.rules, model=EMPTY_MODEL)
     corrections = [e for path in args.corrections for e in load_corrections(path)]
     examples = with_corrections(load_corpus(), corrections)
-    if args.check:
-        cross_validate(rules, examples)
+    if args.check:  # the folds take the shipped model's temperatures, as make eval's do
+        shipped = rules.model
+        with contextlib.suppress(FileNotFoundError):
+            shipped = load_rules(args.rules).model
+        cross_validate(dataclasses.replace(rules, model=shipped), examples)
         return 0
     model = calibrated(train_model(examples, rules), examples, rules)
     import sklearn
