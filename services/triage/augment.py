@@ -22,7 +22,6 @@ OPENINGS = ("家人们谁懂啊，", "救命，", "如题，", "举报一下："
             "早上刷手机看到的，", "朋友转给我的，", "不知道有没有人举报过，", "")
 CLOSINGS = ("麻烦管管", "已经截图了", "速度处理！", "🙏🙏🙏", "谢谢", "希望尽快处理", "太过分了", "截图在附件里",
             "链接我复制在下面了", "请核实", "不知道是不是真的", "求回复", "我身边好多人都看到了", "")
-TWO_FACTS = True
 _CLAUSE = re.compile(r"[，。！？；,.!?;]")
 
 
@@ -57,7 +56,7 @@ def augmented(examples: Sequence[Example], names_category: Callable[[str, str], 
     for example in examples:
         variants.append(_framed(example, rng))
         peers = [e for e in by_label[(example.category, example.zone)] if e is not example]
-        if peers and TWO_FACTS:
+        if peers:
             variants.append(_two_facts(example, rng.choice(peers)))
         if (terse := _terse(example, names_category)) is not None:
             variants.append(terse)
