@@ -67,8 +67,11 @@ dispatch-dryrun: .venv/.synced  ## make -s dispatch-dryrun IN=triaged.jsonl
 rumor-cluster: .venv/.synced  ## make -s rumor-cluster IN=rumors.jsonl
 	@$(PY) -m services.rumor.cluster_dryrun $(IN)
 
-eval: .venv/.synced  ## figures on the shared dev data
-	@$(PY) -m bench.eval_triage && $(PY) -m bench.eval_dispatch && $(PY) -m bench.eval_rumor
+# One table: dev file, corpus cross-validation, our own holdout and bench/unseen/ (if there).
+# `make eval CORRECTIONS=reviewed.jsonl` adds the figures after a retrain with the corrections.
+# Per-tool detail: python -m bench.eval_triage / bench/eval_dispatch.py / bench/eval_rumor.py.
+eval: .venv/.synced  ## figures on every evaluation set, side by side
+	@$(PY) -m bench.eval_summary $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
 
 bench-e2e: setup  ## end-to-end benchmark beside a bare Kafka relay; last line is JSON (bench/README.md)
 	@$(PY) -m bench.bench_e2e $(ARGS)

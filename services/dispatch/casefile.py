@@ -34,6 +34,8 @@ def new_case(triaged: ReportTriaged, decision: DispatchDecision, now: datetime) 
         "status": "transferred" if route.transfer_to else "dispatched",
         "category": verdict.category, "zone": verdict.zone, "severity": verdict.severity,
         "division": decision.placement.division.model_dump(),
+        # how the place was found (address, code, the report's own words) and the names read
+        "place_basis": decision.placement.basis, "place_evidence": decision.placement.evidence,
         "route": route.model_dump(mode="json"),
         "department_code": department.code if department else None,
         "department_name": department.name if department else None,

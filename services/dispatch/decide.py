@@ -37,7 +37,7 @@ class DispatchDecision(BaseModel):
 def decide_dispatch(report: ReportContent, decision: TriageDecision, *, now: datetime,
                     directory: Directory, routing: RoutingPolicy, deadlines: DeadlinePolicy,
                     platforms: PlatformRegistry | None = None) -> DispatchDecision:
-    placement = resolve_place(report.location, report.region_code, directory)
+    placement = resolve_place(report.location, report.region_code, directory, text=report.text)
     result = route(placement, decision, directory=directory, policy=routing)
     plan = plan_takedowns(result, category=decision.category, urls=report.target_urls,
                           registry=platforms or PlatformRegistry())

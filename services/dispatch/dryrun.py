@@ -32,6 +32,7 @@ class DryRunReport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: str
+    text: str | None = None  # read for a place only when location and region_code say nothing
     location: str | None = None
     region_code: str | None = None
     category: Category
@@ -51,7 +52,7 @@ class DryRunReport(BaseModel):
 def dispatch_one(report: DryRunReport, *, directory: Directory, routing: RoutingPolicy,
                  deadlines: DeadlinePolicy) -> tuple[Placement, Route, dict[str, Any]]:
     """Place and route one report: the placement, the route and the output line."""
-    placement = resolve_place(report.location, report.region_code, directory)
+    placement = resolve_place(report.location, report.region_code, directory, text=report.text)
     decision = TriageDecision(category=report.category, zone=report.zone,
                               severity=report.severity, valid=report.valid)
     result = route(placement, decision, directory=directory, policy=routing)

@@ -4,6 +4,11 @@ Pure: `resolve_place(location, region_code, directory)` weighs every place name 
 the address (and the region code, which weighs most) and picks the division that the most
 evidence agrees with. Inside the city: that division. Elsewhere in China: that division,
 with a transfer (移交) to its city's report center. Nothing usable: the city itself.
+
+When the address and the code say nothing, `text=` (the report's own words) is read the
+same way, with only the names that say much (full names, city and county short names):
+"桂林市秀峰区有个棋牌室" is a Guilin case even with no address typed. The placement's basis
+is then "report_text" and its evidence names what was read, for the audit.
 """
 from __future__ import annotations
 
@@ -17,6 +22,11 @@ from services.dispatch.directory import Directory
 from services.dispatch.gazetteer import WEIGHTS, Hit, Mention, normalize
 
 MAX_ADDRESS_CHARS = 300  # an address, not an essay: bounds the work on pasted text
+MAX_TEXT_CHARS = 600  # the report's own words: where a place is named, it is named early
+# In free text only official full names (秀峰区, 武鸣区), the directory's aliases and landmarks
+# count: a short form in a sentence is too often something else (南京大屠杀, 北京赛车, 公安局
+# and 天台 are not Nanjing, Beijing, 公安县 or 天台县), which an address field never is.
+TEXT_KINDS = frozenset({"full", "alias", "landmark"})
 
 
 class Placement(BaseModel):
@@ -30,13 +40,14 @@ class Placement(BaseModel):
     transfer_center: str | None = None  # e.g. "宿迁市互联网违法和不良信息举报中心"
     province: str | None = None
     zone: str | None = None  # development zone (功能区) the division belongs to
-    basis: Literal["region_code", "text", "default"] = "default"
+    basis: Literal["region_code", "text", "report_text", "default"] = "default"
     evidence: list[str] = Field(default_factory=list)  # names that agreed, for the audit
 
 
 def resolve_place(location: str | None, region_code: str | None,
-                  directory: Directory) -> Placement:
-    """Place a report; never raises on any text (bad input simply places nothing)."""
+                  directory: Directory, *, text: str | None = None) -> Placement:
+    """Place a report; never raises on any text (bad input simply places nothing).
+    `text`, the report's description, is read only when address and code place nothing."""
     mentions: list[Mention] = []
     code = normalize_region_code(region_code, directory)
     if code is not None:
@@ -46,12 +57,25 @@ def resolve_place(location: str | None, region_code: str | None,
     mentions = _unique_terms(mentions)
     best = _best_division(mentions, directory)
     if best is None:
-        return city_placement(directory)
+        return _from_report_text(text, directory) if text else city_placement(directory)
     basis: Literal["region_code", "text"] = "region_code" if code is not None else "text"
     return _placement(best, mentions, directory, basis)
 
 
-def city_placement(directory: Directory, basis: Literal["default", "text"] = "default",
+def _from_report_text(text: str, directory: Directory) -> Placement:
+    mentions = []
+    for mention in directory.gazetteer.scan(normalize(text)[:MAX_TEXT_CHARS]):
+        hits = tuple(h for h in mention.hits if h.kind in TEXT_KINDS)
+        if hits:
+            mentions.append(mention._replace(hits=hits))
+    mentions = _unique_terms(mentions)
+    best = _best_division(mentions, directory)
+    if best is None:
+        return city_placement(directory)
+    return _placement(best, mentions, directory, "report_text")
+
+
+def city_placement(directory: Directory, basis: Literal["default", "text", "report_text"] = "default",
                    evidence: list[str] | None = None) -> Placement:
     """Unknown place: the case belongs to the center's city as a whole."""
     province = directory.nodes[directory.province_code].name
@@ -134,7 +158,7 @@ def _evidence(code: str, mentions: list[Mention], directory: Directory) -> list[
 
 
 def _placement(code: str, mentions: list[Mention], directory: Directory,
-               basis: Literal["region_code", "text"]) -> Placement:
+               basis: Literal["region_code", "text", "report_text"]) -> Placement:
     evidence = _evidence(code, mentions, directory)
     node = directory.nodes[code]
     if directory.in_city(code):
@@ -143,7 +167,8 @@ def _placement(code: str, mentions: list[Mention], directory: Directory,
         return Placement(division=directory.division(code), in_city=True, province=province,
                          zone=zone, basis=basis, evidence=evidence)
     if node.level == "province" and code == directory.province_code:
-        return city_placement(directory, basis="text", evidence=evidence)  # "广西": stays here
+        return city_placement(directory, basis=basis if basis != "region_code" else "text",
+                              evidence=evidence)  # "广西": stays here
     center = directory.center_for(code)
     province_node = directory.ancestor_at(code, "province")
     receiver = directory.ancestor_at(code, "city") or province_node or node

@@ -7,13 +7,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from services.rumor.gazetteer import Gazetteer, load_gazetteer
-from services.rumor.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url
+from services.rumor.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
 from services.rumor.params import PlaceParams, RumorParams
 from services.rumor.places import Mention, Places, extract_places
 from services.rumor.reports import RumorReport
 from services.rumor.sites import Site, find_sites
 from services.rumor.segmentation import segment
-from services.rumor.similarity import Vector, idf_from_documents, terms, vectorize
+from services.rumor.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
 
 DATA = Path(__file__).with_name("data")
 
@@ -43,7 +43,13 @@ def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
     # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
     # alike because both say 青秀区. Places are compared separately (places.py).
     spans = [(m.start, m.end) for m in mentions] + [(s.start, s.end) for s in sites]
-    return blank(norm, spans + handle_spans(norm))
+    return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
+
+
+def _quantities(norm: str) -> list[str]:
+    # Kept apart from the words at a lower weight: one report quotes "72小时", another
+    # "三天", a third no number at all; each must still meet the others on the words.
+    return quantity_terms(norm[a:b] for a, b in quantity_spans(norm))
 
 
 def content_text(text: str, place_params: PlaceParams | None = None) -> str:
@@ -70,7 +76,9 @@ def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
         account=report.target_account and normalize_text(report.target_account),
     )
     tp = params.text
-    vector = vectorize(terms(_content(norm, mentions, sites)), corpus_idf(tp.idf_power), word_weight=tp.word_weight,
-                       bigram_weight=tp.bigram_weight, char_weight=tp.char_weight, concept_weight=tp.concept_weight)
+    features = terms(_content(norm, mentions, sites)) + _quantities(norm)
+    vector = vectorize(features, corpus_idf(tp.idf_power), word_weight=tp.word_weight,
+                       bigram_weight=tp.bigram_weight, char_weight=tp.char_weight, concept_weight=tp.concept_weight,
+                       quantity_weight=tp.quantity_weight)
     urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
     return ReportFeatures(vector=vector, places=places, urls=urls)

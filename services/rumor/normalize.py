@@ -19,6 +19,12 @@ _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"@[^\s，。,.:：;；!！?？“”\"'《》()（）]+")
 _CONTRAST = re.compile(r"(?:不是|并非|不是说)[^，。！？!?,;；]{1,15}?那(?:条|个|件|次|种)[^，。！？!?,;；]{0,3}")
 _SYMBOLS = re.compile(r"[^\w\u4e00-\u9fff]+")
+# A quantity with its unit (72小时, 三天, 50%, 4块5, 二十万, 一半): reporters of one rumor
+# quote its numbers differently or not at all, so numbers say little about which claim it is.
+_QUANTITY = re.compile(
+    r"(?:\d+(?:[.:]\d+)?|[零一二两三四五六七八九十百千万]+)"
+    r"(?:多|来|几)?(?:%|％|个月|个|小时|天|块|元|万|倍|成|岁|人|次|米|方|公里|分钟|年|周|斤|毛|折)?"
+    r"(?:\d|[一二三四五六七八九])?|一半|百分之[零一二两三四五六七八九十百]+")
 # Query keys that track the sharer, not the post (a share link and the post are one target).
 _TRACKING_KEYS = re.compile(r"^(utm_.*|spm|share.*|from|source|src|timestamp|t|s_.*|sec_.*|xsec_.*|vd_source|is_copy_url|is_from_webapp|scene|chksm|mpshare|sessionid|wfr|ref)$", re.IGNORECASE)
 
@@ -46,6 +52,14 @@ def handle_spans(text: str) -> list[tuple[int, int]]:
 def contrast_spans(text: str) -> list[tuple[int, int]]:
     """"不是停水那条" points at another rumor to say this report is not about it."""
     return [m.span() for m in _CONTRAST.finditer(text)]
+
+
+def quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Numbers with their units; "一个" and "一些" are words, not quantities: kept."""
+    return [m.span() for m in _QUANTITY.finditer(text) if m.group(0) not in _NOT_QUANTITIES]
+
+
+_NOT_QUANTITIES = frozenset({"一", "一个", "一次", "一天", "一年", "十", "万", "千", "百", "一些", "一下"})
 
 
 def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:

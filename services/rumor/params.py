@@ -19,6 +19,7 @@ class TextParams(_Frozen):
     bigram_weight: float = Field(0.6, ge=0)
     char_weight: float = Field(0.6, ge=0)
     concept_weight: float = Field(0.5, ge=0)
+    quantity_weight: float = Field(0.3, ge=0)
     idf_power: float = Field(1.5, gt=0)
     max_profile_terms: int = Field(96, ge=8)
     query_key_terms: int = Field(64, ge=1)

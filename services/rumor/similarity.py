@@ -27,6 +27,7 @@ _WORD = "w:"
 _BIGRAM = "b:"
 _CHAR = "c:"
 _CONCEPT = "k:"
+_QUANTITY = "n:"
 
 
 @lru_cache(maxsize=1)
@@ -77,11 +78,58 @@ def idf_from_documents(documents: Iterable[Iterable[str]], power: float) -> tupl
     return table, (math.log(n + 1) + 1) ** power
 
 
+def quantity_terms(quantities: Iterable[str]) -> list[str]:
+    """Quantity features, the same however written: 三百块 = 300元 = 300; each quantity gives
+    its number, and its number with the unit when it has one."""
+    out = []
+    for quantity in quantities:
+        match = _NUMBER_UNIT.fullmatch(quantity)
+        if not match:
+            continue
+        value = _value(match.group(1))
+        if value is None:
+            continue
+        out.append(f"{_QUANTITY}{value}")
+        unit = _UNITS.get(match.group(2) or "", match.group(2))
+        if unit:
+            out.append(f"{_QUANTITY}{value}{unit}")
+    return out
+
+
+_NUMBER_UNIT = re.compile(r"(.+?)(?:多|来|几)?(%|％|个月|个|小时|天|块钱|块|元|万|倍|成|岁|人|次|米|方|公里|分钟|年|周|斤|毛|折)?\d?")
+_UNITS = {"块钱": "元", "块": "元", "％": "%"}
+_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def _value(number: str) -> str | None:
+    """"72" -> "72", "三百" -> "300", "二十五" -> "25", "一半" -> "0.5", "百分之五十" -> "50%"."""
+    if number == "一半":
+        return "0.5"
+    if number.startswith("百分之"):
+        inner = _value(number.removeprefix("百分之"))
+        return f"{inner}%" if inner else None
+    if re.fullmatch(r"\d+(?:[.:]\d+)?", number):
+        return number
+    total, current = 0, 0
+    for ch in number:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _SCALE:
+            total += (current or 1) * _SCALE[ch]
+            current = 0
+        else:
+            return None
+    return str(total + current)
+
+
 def vectorize(features: Iterable[str], idf: tuple[Mapping[str, float], float], *, word_weight: float,
-              bigram_weight: float, char_weight: float, concept_weight: float) -> Vector:
+              bigram_weight: float, char_weight: float, concept_weight: float,
+              quantity_weight: float = 0.0) -> Vector:
     """L2-normalized tf-idf vector; sublinear tf so a repeated word does not dominate."""
     table, unseen = idf
-    kinds = {_WORD: word_weight, _BIGRAM: bigram_weight, _CHAR: char_weight, _CONCEPT: concept_weight}
+    kinds = {_WORD: word_weight, _BIGRAM: bigram_weight, _CHAR: char_weight, _CONCEPT: concept_weight,
+             _QUANTITY: quantity_weight}
     vec: Vector = {}
     for term, count in Counter(features).items():
         kind = kinds[term[:2]]

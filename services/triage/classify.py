@@ -60,13 +60,20 @@ def _chinese_number(token: str) -> int | None:
     return _CN_DIGITS.get(token[-1])  # 七八岁: the upper bound
 
 
-def stated_minor_age(text: NormalizedText, max_age: int) -> int | None:
-    """The first stated age at or below `max_age` ("13岁", "十来岁"), if any."""
+def minor_ages(text: NormalizedText, max_age: int) -> list[tuple[int, tuple[int, int]]]:
+    """Every stated age at or below `max_age` ("13岁", "十来岁") and its span in the compact text."""
+    found = []
     for match in _AGE.finditer(text.compact):
         age = _chinese_number(match.group(1))
         if age is not None and 0 < age <= max_age:
-            return age
-    return None
+            found.append((age, match.span()))
+    return found
+
+
+def stated_minor_age(text: NormalizedText, max_age: int) -> int | None:
+    """The first stated age at or below `max_age`, if any."""
+    ages = minor_ages(text, max_age)
+    return ages[0][0] if ages else None
 
 
 def _lexicon_logits(hits: Hits, prefix: str, classes: list[str], weights: HeadWeights) -> dict[str, float]:

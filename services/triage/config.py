@@ -5,6 +5,7 @@ field, so an operator's bad edit never reaches a decision (RulesHolder keeps the
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -40,6 +41,9 @@ class ClassifierConfig(Strict):
     tier_weights: dict[Tier, float]
     category: HeadWeights
     zone: HeadWeights
+    # Ordinary words that contain a term (枪版 is a pirate copy, 砍一刀 a discount): every
+    # shorter term inside one of them is not counted, in any term list.
+    ordinary_words: list[str] = Field(default_factory=list)
 
 
 class ZonesConfig(Strict):
@@ -93,6 +97,74 @@ class SeverityConfig(Strict):
             if missing:
                 raise ValueError(f"trigger {trigger.name}: unknown term groups {sorted(missing)}")
         return self
+
+
+class AnchorRule(Strict):
+    """At least `min_kinds` kinds of concrete anchor (target, place, time, weapon, ...)
+    within `window` characters of a hit of the group `near`."""
+
+    near: str
+    window: int
+    kinds: list[str]
+    min_kinds: int = 1
+
+
+class DangerSignal(Strict):
+    """A danger the detector raises to `level` (see danger.yaml); like a severity trigger,
+    plus anchors that must stand near the intent."""
+
+    name: str
+    level: Literal["major", "emergency"]
+    categories: list[Category] | None = None
+    zones: list[Zone] | None = None
+    all: list[str] = Field(default_factory=list)
+    near: list[tuple[str, str, int]] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+    anchors: AnchorRule | None = None
+
+    def groups(self) -> set[str]:
+        groups = {*self.all, *self.unless, *(g for a, b, _ in self.near for g in (a, b))}
+        if self.anchors:
+            groups |= {self.anchors.near, *self.anchors.kinds}
+        return groups
+
+
+MINOR_AGE_GROUP = "stated_minor_age"  # filled by the detector from a stated age, not from terms
+
+
+class DangerConfig(Strict):
+    terms: dict[str, list[str]]
+    patterns: dict[str, list[str]] = Field(default_factory=dict)  # regexes over the compact text
+    signals: list[DangerSignal]
+
+    @model_validator(mode="after")
+    def _groups_exist(self) -> DangerConfig:
+        known = self.terms.keys() | self.patterns.keys() | {MINOR_AGE_GROUP}
+        for signal in self.signals:
+            missing = signal.groups() - known
+            if missing:
+                raise ValueError(f"signal {signal.name}: unknown term groups {sorted(missing)}")
+        for group, patterns in self.patterns.items():
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"patterns.{group}: {pattern!r}: {exc}") from exc
+        return self
+
+
+class EvasionConfig(Strict):
+    """Evasion spellings per character (rules/evasion.yaml)."""
+
+    tiers: list[Tier] = Field(default_factory=lambda: ["strong"])
+    min_term_chars: int = 2
+    chars: dict[str, list[str]]
+
+    def variants(self, term: str) -> list[str]:
+        """The term with one of its characters written another way (拼音, 谐音)."""
+        if len(term) < self.min_term_chars:
+            return []
+        return [term[:i] + alt + term[i + 1:] for i, ch in enumerate(term) for alt in self.chars.get(ch, ())]
 
 
 class TestRule(Strict):

@@ -2,12 +2,19 @@
 
 Format, one report a line: `<zone or -> <severity> <text>`; the file name is the category,
 and `invalid.txt` holds reports that are not about online harmful content.
+
+Operators' corrections (a review queue's output) come as JSON lines in the dev file's
+shape: `text` and a `label` {category, zone, severity, valid} (or those keys at the top
+level); `with_corrections` lets a correction replace the corpus line with the same text.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES
 
@@ -63,5 +70,47 @@ def corpus_digest(directory: Path = CORPUS_DIR) -> str:
     digest = hashlib.sha256()
     for path in corpus_files(directory):
         digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _correction(record: dict[str, Any], source: str) -> Example:
+    label = record.get("label") if isinstance(record.get("label"), dict) else record
+    text = str(record.get("text") or "").strip()
+    if not text:
+        raise ValueError(f"{source}: a correction needs a text")
+    valid = bool(label.get("valid", True))
+    category = str(label.get("category") or "") if valid else INVALID
+    if valid and category not in CATEGORIES:
+        raise ValueError(f"{source}: unknown category {category!r}")
+    zone = label.get("zone") or NO_ZONE
+    if zone != NO_ZONE and zone not in ZONES:
+        raise ValueError(f"{source}: unknown zone {zone!r}")
+    severity = str(label.get("severity") or "general")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{source}: unknown severity {severity!r}")
+    return Example(text=text, category=category, zone=zone if valid else NO_ZONE, severity=severity, source=source)
+
+
+def load_corrections(path: Path) -> list[Example]:
+    """Operator corrections, JSON lines; a bad line fails with its file and line number."""
+    examples = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if raw.strip():
+            examples.append(_correction(json.loads(raw), f"{path.name}:{number}"))
+    return examples
+
+
+def with_corrections(corpus: Sequence[Example], corrections: Iterable[Example]) -> list[Example]:
+    """The corpus with every correction added; a correction replaces a line of the same text."""
+    fixes = {e.text: e for e in corrections}
+    return [e for e in corpus if e.text not in fixes] + list(fixes.values())
+
+
+def corrections_digest(paths: Sequence[Path]) -> str | None:
+    if not paths:
+        return None
+    digest = hashlib.sha256()
+    for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -8,9 +8,12 @@ collected in the last hour, for the volume rule.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from libs.common.events import Reason, ReportContent, TriageDecision
-from services.triage.classify import Classification, classify
+from services.triage.classify import Classification, classify, minor_ages
 from services.triage.corpus import INVALID
+from services.triage.danger import Danger, DangerContext, detect_danger
 from services.triage.lexicon import Hits
 from services.triage.rules import TriageRules
 from services.triage.severity import SeverityInput, assess
@@ -48,6 +51,19 @@ def _flags(report: ReportContent) -> list[Reason]:
     return []
 
 
+def _danger(text: NormalizedText, hits: Hits, result: Classification, rules: TriageRules) -> Danger:
+    ages = tuple(span for _, span in minor_ages(text, rules.zones.minor_age))
+    category = result.category if result.category != INVALID else "other"
+    return detect_danger(text, hits, rules.danger, DangerContext(category=category, zone=result.zone, minor_ages=ages))
+
+
+def _as_valid(result: Classification) -> Classification:
+    """The best real category of a report the classifier called invalid."""
+    scores = {c: p for c, p in result.category_scores.items() if c != INVALID}
+    category = max(scores, key=scores.__getitem__)
+    return dataclasses.replace(result, category=category, confidence=scores[category])
+
+
 def triage_text(text: NormalizedText, hits: Hits, report: ReportContent, rules: TriageRules,
                 reports_last_hour: int) -> TriageDecision:
     # Empty, gibberish and test are judged on the description alone: naming an account
@@ -56,11 +72,14 @@ def triage_text(text: NormalizedText, hits: Hits, report: ReportContent, rules: 
     if (invalid := check_text(description, hits, rules.validity)) is not None:
         return _invalid(invalid, [], {})
     result = classify(text, hits, rules, category_hint=report.category_hint, zone_hint=report.zone_hint)
+    danger = _danger(text, hits, result, rules)
     if result.category == INVALID:
-        return _invalid(invalid_by_class(text, hits, rules.validity), result.reasons, _scores(result))
+        if danger.level is None:
+            return _invalid(invalid_by_class(text, hits, rules.validity), result.reasons, _scores(result))
+        result = _as_valid(result)  # a report naming a danger to life is never set aside as off-topic
     case = SeverityInput(category=result.category, zone=result.zone, confidence=result.confidence,
                          reports_last_hour=reports_last_hour, model_top=result.model_top,
-                         lexicon_top=result.lexicon_top)
+                         lexicon_top=result.lexicon_top, danger=danger)
     severity, severity_reasons = assess(case, hits, rules.severity)
     return TriageDecision(
         category=result.category,  # type: ignore[arg-type]

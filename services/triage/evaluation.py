@@ -55,3 +55,43 @@ def summary(gold: Sequence[Labelled], predicted: Sequence[Labelled], categories:
         "severity_accuracy": accuracy([g.severity for g in gold], [p.severity for p in predicted]),
         "validity_accuracy": accuracy([g.valid for g in gold], [p.valid for p in predicted]),
     }
+
+
+URGENT = ("emergency", "major")
+
+
+def recall_of(gold: Sequence[str], predicted: Sequence[str], wanted: Sequence[str],
+              accepted: Sequence[str] | None = None) -> float | None:
+    """Share of gold labels in `wanted` predicted as one of `accepted` (default: `wanted`).
+    urgent recall = recall_of(gold, pred, URGENT): a major graded emergency still counts."""
+    accepted = wanted if accepted is None else accepted
+    hits = [p in accepted for g, p in zip(gold, predicted, strict=True) if g in wanted]
+    return sum(hits) / len(hits) if hits else None
+
+
+def per_label(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, tuple[float, float, float, int]]:
+    """(precision, recall, F1, support) per label."""
+    out = {}
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(g != label and p == label for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[label] = (precision, recall, f1, tp + fn)
+    return out
+
+
+def headline(gold: Sequence[Labelled], predicted: Sequence[Labelled], categories: Sequence[str]) -> dict[str, float | None]:
+    """The figures `make eval` puts side by side for every data set."""
+    severities_gold, severities_pred = [g.severity for g in gold], [p.severity for p in predicted]
+    figures = summary(gold, predicted, categories)
+    return {
+        "category macro-F1": figures["category_macro_f1"],
+        "severity exact": figures["severity_accuracy"],
+        "urgent recall": recall_of(severities_gold, severities_pred, URGENT),
+        "major recall": recall_of(severities_gold, severities_pred, ("major",)),
+        "validity": figures["validity_accuracy"],
+        "zone accuracy": figures["zone_accuracy"],
+    }

@@ -21,22 +21,23 @@ from pydantic import BaseModel
 from services.triage.config import (
     CasesConfig,
     ClassifierConfig,
+    DangerConfig,
+    EvasionConfig,
     NormalizeConfig,
     SeverityConfig,
     TermTiers,
-    Tier,
     ValidityConfig,
     ZonesConfig,
 )
 from services.triage.corpus import corpus_digest
-from services.triage.lexicon import Entry, Lexicon
+from services.triage.lexicon import MASK, Entry, Lexicon
 from services.triage.model import TextModel, load_model
 from services.triage.textnorm import simplify_table
 
 log = logging.getLogger(__name__)
 
 RULES_DIR = Path(__file__).with_name("rules")
-RULE_FILES = ("classifier", "categories", "zones", "severity", "validity", "cases", "normalize")
+RULE_FILES = ("classifier", "categories", "zones", "severity", "danger", "evasion", "validity", "cases", "normalize")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -46,6 +47,7 @@ class TriageRules:
     categories: dict[str, TermTiers]
     zones: ZonesConfig
     severity: SeverityConfig
+    danger: DangerConfig
     validity: ValidityConfig
     cases: CasesConfig
     simplify: dict[int, str]
@@ -66,14 +68,25 @@ def _parse(model: type[M], directory: Path, name: str) -> M:
         raise ValueError(f"{path}: {exc}") from exc
 
 
-def _entries(categories: dict[str, TermTiers], zones: ZonesConfig, severity: SeverityConfig,
-             validity: ValidityConfig, tiers: dict[Tier, float]) -> Iterator[Entry]:
+def _entries(classifier: ClassifierConfig, categories: dict[str, TermTiers], zones: ZonesConfig,
+             severity: SeverityConfig, danger: DangerConfig, evasion: EvasionConfig,
+             validity: ValidityConfig) -> Iterator[Entry]:
+    tiers = classifier.tier_weights
+    yield from (Entry(t, MASK) for t in classifier.ordinary_words)
     for category, tiered in categories.items():
         yield from (Entry(t, f"category:{category}", w) for t, w in tiered.weighted(tiers))
+        # An evasion spelling (du博) is the term the writer meant, at the term's own weight;
+        # the reason shows the term as spelled in the text, so an operator sees the evasion.
+        for tier in evasion.tiers:
+            yield from (Entry(v, f"category:{category}", tiers[tier])
+                        for t in getattr(tiered, tier) for v in evasion.variants(str(t)))
     for zone, tiered in zones.terms.items():
         yield from (Entry(t, f"zone:{zone}", w) for t, w in tiered.weighted(tiers))
     for group, terms in severity.terms.items():
         yield from (Entry(t, f"severity:{group}") for t in terms)
+    for group, terms in danger.terms.items():
+        yield from (Entry(t, f"danger:{group}") for t in terms)
+        yield from (Entry(v, f"danger:{group}") for t in terms for v in evasion.variants(t))
     yield from (Entry(t, "invalid:offtopic", w) for t, w in validity.invalid_class.offtopic.weighted(tiers))
     yield from (Entry(t, "invalid:online", w) for t, w in validity.invalid_class.online.weighted(tiers))
     yield from (Entry(t, "validity:test") for t in validity.test.terms)
@@ -112,14 +125,16 @@ def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = N
     categories = {str(c): TermTiers.model_validate(t) for c, t in categories_raw.items()}
     zones = _parse(ZonesConfig, directory, "zones")
     severity = _parse(SeverityConfig, directory, "severity")
+    danger = _parse(DangerConfig, directory, "danger")
+    evasion = _parse(EvasionConfig, directory, "evasion")
     validity = _parse(ValidityConfig, directory, "validity")
     simplify = simplify_table(_parse(NormalizeConfig, directory, "normalize").simplify)
     if model is None:
         model = _load_checked_model((directory / classifier.model_file).resolve())
     return TriageRules(
-        classifier=classifier, categories=categories, zones=zones, severity=severity, validity=validity,
-        cases=_parse(CasesConfig, directory, "cases"), simplify=simplify,
-        lexicon=Lexicon(_entries(categories, zones, severity, validity, classifier.tier_weights), simplify),
+        classifier=classifier, categories=categories, zones=zones, severity=severity, danger=danger,
+        validity=validity, cases=_parse(CasesConfig, directory, "cases"), simplify=simplify,
+        lexicon=Lexicon(_entries(classifier, categories, zones, severity, danger, evasion, validity), simplify),
         model=model, version=_version([p for p in watched_files(directory) if p.exists()]),
     )
 

@@ -1,15 +1,18 @@
 """Severity (分级处置) of a valid report, by the policy in rules/severity.yaml.
 
-Order of the steps (the YAML explains why): content level (base by category, zone floor),
-one-step raise for minors, triggers that lift to difficult/emergency/major, and the volume
-raise for a case collecting many reports fast. Every step that changes the level is a reason.
+Order of the steps (the YAML explains why): the danger detector's finding (danger.py) first,
+then the content level (base by category, zone floor), one-step raise for minors, triggers
+that lift to difficult/emergency/major, and the volume raise for a case collecting many
+reports fast. Every step that changes the level is a reason; a level the danger detector
+raised is a floor no later step goes below.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from libs.common.events import Reason
 from services.triage.config import SeverityConfig, Trigger
+from services.triage.danger import Danger
 from services.triage.lexicon import Hits
 
 
@@ -21,6 +24,7 @@ class SeverityInput:
     reports_last_hour: int = 1
     model_top: tuple[str, float] = ("other", 0.0)
     lexicon_top: tuple[str, float] = ("other", 0.0)
+    danger: Danger = field(default_factory=Danger)
 
 
 def _higher(policy: SeverityConfig, a: str, b: str) -> str:
@@ -60,6 +64,8 @@ def _content_level(policy: SeverityConfig, case: SeverityInput) -> tuple[str, li
         raised = policy.raise_one_level[level]  # type: ignore[index]
         reasons.append(Reason(rule="severity.raise_zone", detail=f"{case.zone}: {level} -> {raised}"))
         level = raised
+    if floor is not None:  # what the danger detector raised is never lowered
+        level = _higher(policy, level, floor)
     return level, reasons
 
 
@@ -92,6 +98,10 @@ def _conflict(policy: SeverityConfig, case: SeverityInput) -> Reason | None:
 def assess(case: SeverityInput, hits: Hits, policy: SeverityConfig) -> tuple[str, list[Reason]]:
     """The severity of a valid report and the reasons for it."""
     level, reasons = _content_level(policy, case)
+    floor = case.danger.level
+    if floor is not None and _higher(policy, floor, level) == floor:
+        level = floor
+    reasons = [*case.danger.reasons, *reasons]
     fired = _structural_triggers(policy, case)
     for trigger in policy.triggers:
         terms = trigger_terms(trigger, case, hits)
@@ -107,4 +117,6 @@ def assess(case: SeverityInput, hits: Hits, policy: SeverityConfig) -> tuple[str
         reasons.append(Reason(rule="severity.volume",
                               detail=f"{case.reports_last_hour} reports in the last hour: {level} -> {raised}"))
         level = raised
+    if floor is not None:  # what the danger detector raised is never lowered
+        level = _higher(policy, level, floor)
     return level, reasons

@@ -132,3 +132,19 @@ def test_reports_are_processed_in_reported_at_order(make_report, params):
     earlier = make_report("群里说扬州瘦西湖门票涨到三百块，是真的吗", location="扬州市邗江区", minutes=0)
     order = [report.id for report, _, _ in cluster_reports([later, earlier], params)]
     assert order == [earlier.id, later.id]
+
+
+def test_a_report_quoting_the_numbers_joins_one_that_quotes_none(make_report, params):
+    reports = [
+        make_report("群里说南宁下个月起燃气费涨价百分之五十，每方涨到4块5，大家赶紧去充值", location="南宁市青秀区"),
+        make_report("南宁燃气要涨价？燃气公司没发通知啊，是不是谣言"),
+    ]
+    first, second = claims_of(reports, params)
+    assert first == second
+
+
+def test_the_same_number_written_two_ways_counts_as_one(make_report, params):
+    from services.rumor.similarity import quantity_terms
+
+    assert set(quantity_terms(["三百块"])) == set(quantity_terms(["300元"]))
+    assert "n:300" in quantity_terms(["三百"])

@@ -55,10 +55,14 @@ def test_pairwise_scores_and_rand_index():
     assert evaluate(gold, {k: "one" for k in gold})["ari"] == 0.0
 
 
-@pytest.mark.parametrize("name, floor", [("fresh-holdout.jsonl", 0.90), ("heldout.jsonl", 0.90), ("tuning.jsonl", 0.88)])
+@pytest.mark.parametrize("name, floor", [("fresh-holdout.jsonl", 0.90), ("heldout.jsonl", 0.90), ("tuning.jsonl", 0.88),
+                                         ("tuning-varied.jsonl", 0.85), ("tuning-lookalikes.jsonl", 0.75)])
 def test_own_labelled_sets_cluster_well(name, floor):
     """tuning.jsonl set the parameters; heldout.jsonl was looked at while tuning; fresh-holdout.jsonl
-    (other topics) was written after the parameters were frozen and is the honest generalization check."""
+    (other topics) was written after the parameters were frozen and is the honest generalization check;
+    tuning-varied.jsonl (issue 13: paraphrases, numbers quoted or not, look-alikes) tuned the quantity
+    features and the synonyms; tuning-lookalikes.jsonl (same kind of rumor, same city, other district or
+    other specifics) is the known weak spot (look-alikes merged): its floor records where it stands."""
     reports = labelled(name)
     out = io.StringIO()
     run(io.StringIO("\n".join(r.model_dump_json() for r in reports)), out)

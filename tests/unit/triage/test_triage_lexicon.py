@@ -42,3 +42,16 @@ def test_near_finds_terms_of_two_groups_within_the_window():
     assert lexicon.scan(normalize("他说明天要去砍死他")).near("when", "act", 10)
     far = "明天" + "很长的一段无关的话" * 10 + "砍死"
     assert not lexicon.scan(normalize(far)).near("when", "act", 10)
+
+
+def test_a_term_written_with_one_character_in_pinyin_or_a_homophone_still_counts(rules):
+    from services.triage.decide import triage
+
+    from .conftest import make_report
+
+    for text, category in [("群里有人天天发du博网站，充值送彩金", "gambling"),
+                           ("这个号在卖涩情视频，私聊发链接", "pornography"),
+                           ("有人在二手群卖qiang支和子弹", "terror_violence")]:
+        decision = triage(make_report(text), rules)
+        assert decision.category == category, text
+        assert any(r.rule == "lexicon.category" and r.detail == category for r in decision.reasons)

@@ -35,8 +35,20 @@ def test_a_misspelled_severity_fails_the_load_naming_the_file(rules_copy):
 
 
 def test_a_trigger_naming_an_unknown_term_group_fails_the_load(rules_copy):
-    _edit(rules_copy / "severity.yaml", "all: [mass]", "all: [masss]")
-    with pytest.raises(ValueError, match="masss"):
+    _edit(rules_copy / "severity.yaml", "all: [dispute]", "all: [disputes]")
+    with pytest.raises(ValueError, match="disputes"):
+        load_rules(rules_copy)
+
+
+def test_a_danger_signal_naming_an_unknown_term_group_fails_the_load(rules_copy):
+    _edit(rules_copy / "danger.yaml", "all: [mass]", "all: [masss]")
+    with pytest.raises(ValueError, match=r"(?s)danger\.yaml.*masss"):
+        load_rules(rules_copy)
+
+
+def test_a_bad_danger_pattern_fails_the_load(rules_copy):
+    _edit(rules_copy / "danger.yaml", "patterns:\n  time: [", "patterns:\n  time: ['(unclosed', ")
+    with pytest.raises(ValueError, match="unclosed"):
         load_rules(rules_copy)
 
 

@@ -1,0 +1,87 @@
+"""The danger detector: threats with anchors, mass harm, sexual content of minors, self-harm
+now, frauds draining victims now; what it raises stays raised, and it says why."""
+import pytest
+
+from services.triage.decide import triage
+
+from .conftest import make_report
+
+
+def _danger_reasons(decision):
+    return [r for r in decision.reasons if r.rule.startswith("danger.")]
+
+
+def test_a_post_naming_a_knife_a_school_and_a_time_is_major_with_the_anchors_in_the_reasons(rules):
+    decision = triage(make_report("有人在贴吧发帖说周五放学的时候要带刀去中学门口砍人，还发了刀的照片"), rules)
+    assert decision.severity == "major"
+    reason = _danger_reasons(decision)[0]
+    assert "anchors:" in reason.detail
+    assert {"刀", "周五"} <= set(reason.terms)
+    assert any(t in reason.terms for t in ("中学", "放学", "门口"))
+
+
+def test_a_threat_in_traditional_characters_with_emoji_is_major(rules):
+    text = "這個人在微博說明天中午要去市政府門口點汽油🔥🔥，跟他們同歸於盡"
+    assert triage(make_report(text), rules).severity == "major"
+
+
+def test_a_threat_filed_as_a_complaint_about_a_neighbour_is_still_major(rules):
+    # the category does not gate the detector: words do
+    decision = triage(make_report("邻居在业主群里说迟早弄死你们全家，今晚就拿菜刀上门", category_hint="other"), rules)
+    assert decision.severity == "major"
+
+
+def test_mass_harm_intent_is_major_on_its_own(rules):
+    assert triage(make_report("评论区有人说想报复社会，人越多越好"), rules).severity == "major"
+
+
+@pytest.mark.parametrize("text", [
+    "网盘群里在卖初中生的私密视频，群里几百人在买",
+    "我女儿13岁，网上一个男的哄她拍不穿衣服的照片，现在拿照片威胁她",
+])
+def test_sexual_content_involving_a_child_is_major(rules, text):
+    assert triage(make_report(text), rules).severity == "major"
+
+
+def test_a_person_on_a_roof_edge_in_a_live_stream_is_an_emergency(rules):
+    decision = triage(make_report("快手上有个姑娘现在正在直播，坐在楼顶天台边上哭，说数到三就跳"), rules)
+    assert decision.severity in ("emergency", "major")
+    assert _danger_reasons(decision)
+
+
+def test_a_fraud_emptying_accounts_right_now_is_an_emergency(rules):
+    text = "一个假冒银行的网站正在群发短信，今天我们单位已经好几个人卡里的钱被划走了，链接还能打开"
+    assert triage(make_report(text), rules).severity == "emergency"
+
+
+def test_a_level_the_detector_raised_is_not_lowered_by_the_volume_or_any_later_rule(rules):
+    report = make_report("他扬言明天去学校砍人")
+    assert triage(report, rules).severity == "major"
+    assert triage(report, rules, reports_last_hour=100).severity == "major"
+
+
+def test_a_short_threat_is_never_set_aside_as_off_topic(rules):
+    decision = triage(make_report("明天去学校砍人"), rules)
+    assert decision.valid and decision.severity == "major"
+
+
+@pytest.mark.parametrize("text", [
+    "有人在闲鱼卖仿真枪和钢珠，说能打穿易拉罐，私聊发链接",  # a weapon, but no threat: important
+    "刷到一个视频，几个人把一个男的按在地上用砖头砸，满脸是血，也没打码",  # gore, not a threat
+])
+def test_weapons_and_gore_without_a_threat_stay_important(rules, text):
+    decision = triage(make_report(text), rules)
+    assert decision.severity == "important"
+    assert not _danger_reasons(decision)
+
+
+def test_ordinary_words_that_contain_a_weapon_raise_nothing(rules):
+    decision = triage(make_report("这个网站明天要上线枪版电影，还让大家帮砍一刀"), rules)
+    assert decision.category != "terror_violence"
+    assert not _danger_reasons(decision)
+
+
+def test_a_bomb_threat_against_a_station_is_major(rules):
+    decision = triage(make_report("网友声称要在火车站放置炸弹，时间就定在国庆"), rules)
+    assert decision.severity == "major"
+    assert any("explosive" in r.detail or "炸弹" in r.terms for r in _danger_reasons(decision))
