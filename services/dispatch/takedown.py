@@ -1,7 +1,7 @@
 """The takedown callback to a platform (删除通知): what is signed and sent, what its answer
 means, and how a platform's later answer is verified.
 
-Pure. The scheme is the platforms' own webhook scheme, in the other direction:
+Pure. The scheme is the system's one (libs.common.signing), in the other direction:
     X-Timestamp: unix seconds
     X-Signature: hex(HMAC-SHA256(secret, f"{timestamp}.{raw body}"))
 The request id is the TakedownRequested event id: a platform that gets the same request
@@ -9,37 +9,22 @@ twice (a retry, a redelivery after a restart) sees the same id and removes once.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from libs.common import signing
 from libs.common.events import TakedownRequested
+from libs.common.signing import sign, verify
+
+__all__ = ["PlatformFeedback", "is_retryable", "parse_answer", "request_body", "sign", "signed_headers", "verify"]
 
 PlatformAction = Literal["accepted", "removed", "rejected"]
 
 
-def sign(secret: str, timestamp: int | str, body: bytes) -> str:
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
 def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
-    return {"X-Timestamp": str(timestamp), "X-Signature": sign(secret, timestamp, body),
-            "Content-Type": "application/json"}
-
-
-def verify(secret: str, *, timestamp: str | None, signature: str | None, body: bytes,
-           now: float, skew_s: int) -> str | None:
-    """None when authentic and fresh, else why not ("missing", "mismatch", "stale")."""
-    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 12:
-        return "missing"
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.lower()):
-        return "mismatch"  # checked before time, so a forged stale request reads as forged
-    if abs(now - int(timestamp)) > skew_s:
-        return "stale"
-    return None
+    return {**signing.signed_headers(secret, timestamp, body), "Content-Type": "application/json"}
 
 
 def request_body(event: TakedownRequested, *, feedback_url: str | None) -> bytes:

@@ -18,10 +18,11 @@ from tenacity import (
     wait_exponential,
 )
 
+from libs.common import signing
 from libs.common.clock import Clock
 from libs.common.logs import get_logger
 from libs.common.waker import Waker, run_worker
-from services.intake import metrics, outcomes, signing
+from services.intake import metrics, outcomes
 from services.intake.registry import PlatformRegistry
 from services.intake.store.callbacks import CallbackStore
 

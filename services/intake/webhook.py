@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from services.intake import metrics, signing
+from libs.common import signing
+from services.intake import metrics
 from services.intake.accept import Issued, Submitter, accept_report, issue
 from services.intake.context import IntakeContext
 from services.intake.danger import ADVICE, is_imminent_danger

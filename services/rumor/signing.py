@@ -1,7 +1,7 @@
-"""Signing of rebuttal deliveries to webhook channels. Pure: no I/O.
+"""The headers of a rebuttal delivery to a webhook channel. Pure: no I/O.
 
-The same scheme intake uses for platform webhooks, so a member unit that already integrates
-with the center verifies both the same way:
+The system's one signature scheme (libs.common.signing), so a member unit that already
+integrates with the center verifies both the same way:
 
     X-Timestamp: unix seconds
     X-Signature: hex(HMAC-SHA256(secret, f"{timestamp}.{raw body}"))
@@ -12,12 +12,10 @@ falls outside the receiver's clock-skew window.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
+from libs.common import signing
+from libs.common.signing import sign
 
-
-def sign(secret: str, timestamp: int | str, body: bytes) -> str:
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+__all__ = ["delivery_headers", "sign", "verify"]
 
 
 def delivery_headers(secret: str, timestamp: int, body: bytes, *, idempotency_key: str, channel: str) -> dict[str, str]:
@@ -32,8 +30,4 @@ def delivery_headers(secret: str, timestamp: int, body: bytes, *, idempotency_ke
 
 def verify(secret: str, *, timestamp: str | None, signature: str | None, body: bytes, now: float, skew_s: int = 300) -> bool:
     """What a receiving channel does: authentic and fresh, or refuse."""
-    if not timestamp or not signature or not timestamp.isdigit():
-        return False
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.lower()):
-        return False
-    return abs(now - int(timestamp)) <= skew_s
+    return signing.verify(secret, timestamp=timestamp, signature=signature, body=body, now=now, skew_s=skew_s) is None

@@ -10,7 +10,6 @@ terms. The table is stored as data so normalization needs no converter at run ti
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import yaml
 import zhconv  # type: ignore[import-untyped]

@@ -15,9 +15,10 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConnectionFailure
 
+from libs.common import signing
 from libs.common.events import ReporterReply
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED
-from services.intake import metrics, signing, webhook
+from services.intake import metrics, webhook
 from services.intake.app import create_app
 from tests.support.intake import publish, read_topic, running, settings_for, signed, wait_for
 

@@ -17,8 +17,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 
+from libs.common import signing
 from libs.common.events import Event
-from services.intake import signing
 from services.intake.settings import IntakeSettings
 from tests.support.auth import with_operator
 

@@ -1,11 +1,14 @@
-"""The webhook signature scheme, both directions (platform → intake, intake → platform).
+"""The one HMAC signature scheme of the system, every direction: platforms → intake (report
+webhooks), intake → platforms (outcome push-back), dispatch → platforms (takedown
+requests) and back (their answers), rumor → media-matrix channels (rebuttals):
 
     X-Timestamp: unix seconds
     X-Signature: hex(HMAC-SHA256(secret, f"{timestamp}.{raw body}"))
 
 The timestamp inside the signed text plus a clock-skew window bounds how long a captured
 request stays usable; within the window, replay protection (a unique index on the
-signature, in the store) refuses a second use. Pure: no I/O.
+signature, in the receiving store) refuses a second use. `sign_fields` is the same HMAC
+over named fields, for messages that travel on Kafka (department feedback). Pure.
 """
 from __future__ import annotations
 
@@ -31,6 +34,17 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
 
 def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
     return {"X-Timestamp": str(timestamp), "X-Signature": sign(secret, timestamp, body)}
+
+
+def sign_fields(secret: str | bytes, *fields: object) -> str:
+    """hex(HMAC-SHA256(secret, the fields as text joined by newlines)); None is the empty text."""
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    text = "\n".join("" if f is None else str(f) for f in fields)
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def fields_match(secret: str | bytes, signature: str | None, *fields: object) -> bool:
+    return bool(signature) and hmac.compare_digest(sign_fields(secret, *fields), (signature or "").lower())
 
 
 def verify(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from services.intake import signing
+from libs.common import signing
 
 SECRET = "platform-secret-0123456789"
 BODY = '{"reports":[{"text":"有人在群里发赌博链接"}]}'.encode()
