@@ -15,6 +15,14 @@ from collections.abc import Iterator
 import pytest
 
 from deploy.local.infra import InfraError, LocalInfra, start_local_infra
+from deploy.local.servers import admin_options
+from tests.support import kafka
+
+
+def _external_kafka_options() -> dict[str, str]:
+    """An external broker's admin credentials (TEST_KAFKA_SASL_USERNAME/PASSWORD), or none."""
+    user = os.environ.get("TEST_KAFKA_SASL_USERNAME")
+    return admin_options(os.environ.get("TEST_KAFKA_SASL_PASSWORD", ""), user) if user else {}
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +30,24 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalInfra]:
     try:
         servers = start_local_infra(tmp_path_factory.mktemp("infra"),
                                     kafka_bootstrap=os.environ.get("TEST_KAFKA_BOOTSTRAP"),
-                                    mongo_uri=os.environ.get("TEST_MONGO_URI"))
+                                    mongo_uri=os.environ.get("TEST_MONGO_URI"),
+                                    kafka_options=_external_kafka_options())
     except InfraError as e:
         # pytest.fail's exception, raised `from None` so the reason shows once, not as a chain.
         raise pytest.fail.Exception(f"the real Kafka/database for the tests did not start:\n{e}",
                                     pytrace=False) from None
+    # The broker requires SCRAM: in-process services read these settings (as the admin, who
+    # may do everything), helpers' own clients read kafka_options(); tests of the ACLs and the
+    # end-to-end system use the real per-service and per-department principals.
+    kafka.configure(servers.kafka_options)
+    saved = {k: os.environ.get(k) for k in servers.kafka_env}
+    os.environ.update(servers.kafka_env)
     yield servers
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     servers.stop()
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from deploy.local.localenv import PORTS
+from deploy.local.credentials import local_admin_options
+
+from deploy.local.localenv import DATA, PORTS
 
 WATCHED = re.compile(r"^(dispatch\.[^.]+|cases\.transferred|reports\.replies)$")
 DEMO = Path(__file__).with_name("demo") / "reports.jsonl"
@@ -49,8 +51,10 @@ async def submit_demo(client: httpx.AsyncClient) -> None:
 
 
 async def watch_departments() -> None:
+    # The demo looks at every department's topic: it reads as the broker's admin (local only).
     consumer = AIOKafkaConsumer(
         bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], group_id=None, auto_offset_reset="earliest",
+        **local_admin_options(DATA / "kafka"),
     )
     await consumer.start()
     # Every topic exists once the services are ready: a fixed list, so no rebalance drops a record.
@@ -82,7 +86,9 @@ async def main() -> None:
             f"   log: .data/logs/{name}.log")
     say("  Kafka and database logs: .data/kafka/logs/kafka.log, .data/mongo/logs/mongo.log")
     say(f"  prometheus http://127.0.0.1:{PORTS['prometheus']}/alerts   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
-    say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv")
+    say("  operators' APIs need the local operator token: -H \"Authorization: Bearer $(cat .data/operator.token)\"")
+    say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv  (token)")
+    say(f"  cases (operators) http://127.0.0.1:{PORTS['dispatch']}/api/v1/cases  (token)")
     say(f"  rumor claims (operators) http://127.0.0.1:{PORTS['rumor']}/api/v1/claims  "
         "with header 'Authorization: Bearer $(cat .data/operator.token)'")
     say("Cases arriving at departments (Ctrl-C stops everything):")

@@ -10,7 +10,9 @@ import secrets
 from pathlib import Path
 
 from deploy.prometheus import config as prometheus_config
+from deploy.local.credentials import write_principal_passwords
 from libs.common.http.access import token_sha256
+from libs.common.kafka_acl import principals
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / ".data"
@@ -25,6 +27,13 @@ def local_secret(data: Path = DATA, name: str = "secret.key") -> str:
         path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def local_principals() -> list[str]:
+    from services.dispatch.directory import load_directory
+    from services.dispatch.settings import DispatchSettings
+
+    return principals([d.code for d in load_directory(DispatchSettings().directory_file).all_departments()])
 
 
 def local_env(data: Path = DATA) -> dict[str, str]:
@@ -44,6 +53,9 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         # Topics are created once, before the services start (deploy/local/topics.py), not by each of them.
         "KAFKA_CREATE_TOPICS": "false",
+        # Every client authenticates (SCRAM) as its own principal; the broker's ACLs decide the rest.
+        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "KAFKA_PRINCIPAL_PASSWORDS_DIR": str(data / "kafka-principals"),
         # Kafka's and the database's routine warnings go to their log files only (deploy/local/log4j2.yaml).
         "NETREPORT_CONSOLE_LEVEL": "ERROR",
     }
@@ -52,6 +64,7 @@ def local_env(data: Path = DATA) -> dict[str, str]:
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     env = local_env()
+    write_principal_passwords(DATA / "kafka-principals", env["NETREPORT_SECRET_KEY"], local_principals())
     lines = [f"{k}={v}" for k, v in env.items()]
     (DATA / "local.env").write_text("\n".join(lines) + "\n")
     os.chmod(DATA / "local.env", 0o600)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--logs", type=Path, default=DATA / "logs")
     args = parser.parse_args(argv)
     args.logs.mkdir(parents=True, exist_ok=True)
+    # The service is its own Kafka principal: its name, its password from the local credentials.
+    if folder := os.environ.get("KAFKA_PRINCIPAL_PASSWORDS_DIR"):
+        os.environ.setdefault("KAFKA_SASL_USERNAME", args.service)
+        os.environ.setdefault("KAFKA_SASL_PASSWORD_FILE", str(Path(folder) / args.service))
     log_path = args.logs / f"{args.service}.log"
     terminal = sys.stderr
     with open(log_path, "a", encoding="utf-8", buffering=1) as log:

@@ -15,16 +15,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from deploy.local.infra import InfraError, create_topics, wait_kafka, wait_mongo
+from deploy.local.artifacts import InfraError
+from deploy.local.credentials import local_admin_options
+from deploy.local.probes import create_topics, wait_kafka, wait_mongo
 from libs.common import topics as t
 
 # Every topic a service subscribes to gets its dead-letter topic (libs.common.service).
 CONSUMED = (t.REPORTS_SUBMITTED, t.REPORTS_TRIAGED, t.REPORTS_REPLIES, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS)
 LOCK = Path(__file__).resolve().parents[2] / ".data" / "topics.lock"
+KAFKA_DATA = LOCK.parent / "kafka"
 
 
 def planned(directory_file: Path | None = None, channels_file: Path | None = None) -> dict[str, int]:
@@ -42,19 +47,39 @@ def planned(directory_file: Path | None = None, channels_file: Path | None = Non
     return out
 
 
-def ensure(bootstrap: str, wanted: dict[str, int], lock: Path = LOCK) -> list[str]:
+def ensure(bootstrap: str, wanted: dict[str, int], options: dict[str, Any], lock: Path = LOCK) -> list[str]:
     """Create what is missing; the first caller creates, the others wait and find them there."""
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        missing = {name: n for name, n in wanted.items() if name not in asyncio.run(_existing(bootstrap))}
-        return asyncio.run(create_topics(bootstrap, missing, timeout=60)) if missing else []
+        missing = {name: n for name, n in wanted.items() if name not in asyncio.run(_existing(bootstrap, options))}
+        created = asyncio.run(create_topics(bootstrap, missing, timeout=60, options=options)) if missing else []
+        _grant(bootstrap, options)
+        return created
 
 
-async def _existing(bootstrap: str) -> set[str]:
+def _grant(bootstrap: str, options: dict[str, Any]) -> None:
+    """Every principal's SCRAM user and ACLs (deploy.kafka.access), from the local credentials."""
+    from deploy.kafka.access import librdkafka_options, read_passwords, setup
+    from libs.common.kafka_acl import principals
+
+    departments = [d.code for d in _directory().all_departments()]
+    folder = os.environ.get("KAFKA_PRINCIPAL_PASSWORDS_DIR")
+    passwords = read_passwords(Path(folder) if folder else None, principals(departments))
+    setup(librdkafka_options(bootstrap, options), departments, passwords=passwords)
+
+
+def _directory():  # type: ignore[no-untyped-def]
+    from services.dispatch.directory import load_directory
+    from services.dispatch.settings import DispatchSettings
+
+    return load_directory(DispatchSettings().directory_file)
+
+
+async def _existing(bootstrap: str, options: dict[str, Any]) -> set[str]:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         return set(await admin.list_topics())
@@ -72,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.mongo:
             wait_mongo(args.mongo, args.timeout)
-        wait_kafka(args.kafka, max(1.0, deadline - time.monotonic()))
-        created = ensure(args.kafka, planned())
+        options = local_admin_options(KAFKA_DATA, args.timeout)
+        wait_kafka(args.kafka, max(1.0, deadline - time.monotonic()), options)
+        created = ensure(args.kafka, planned(), options)
     except InfraError as e:
         print(f"topics: error: {e}", file=sys.stderr)
         return 1

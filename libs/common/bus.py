@@ -12,6 +12,7 @@ from aiokafka.errors import (
 from faststream.kafka import KafkaBroker
 
 from libs.common.events import Event
+from libs.common.kafka_auth import broker_security
 from libs.common.settings import ServiceSettings
 
 
@@ -27,6 +28,7 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
         acks="all",
         enable_idempotence=True,
         request_timeout_ms=15_000,
+        security=broker_security(settings),
         logger=None,  # structlog does the logging; FastStream's per-message lines are noise
     )
 

@@ -208,6 +208,10 @@ class CaseFeedback(Event):
     # The dispatch being answered (CaseDispatched.dispatch_no). Given, an answer to an earlier
     # round (before a re-route or a reopening) is recognised as stale and not applied.
     dispatch_no: int | None = None
+    signature: Id | None = Field(None, description=(
+        "hex(HMAC-SHA256(the department's key, the fields event_id, case_id, department_code, action, "
+        "dispatch_no, result, handler_name as text joined by newlines; an absent value is empty text)). "
+        "Required: an answer not signed by its department is not applied (dead-lettered)."))
 
     @property
     def key(self) -> str:

@@ -5,6 +5,9 @@ KAFKA_CREATE_TOPICS=false; locally each service makes sure its topics and DLQs e
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from libs.common.logs import get_logger
@@ -13,9 +16,11 @@ log = get_logger(__name__)
 TOPIC_ALREADY_EXISTS = 36
 
 
-async def ensure_topics(bootstrap: str, topics: dict[str, int], replication: int = 1) -> list[str]:
-    """Create missing topics with the given partition counts; return the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def ensure_topics(bootstrap: str, topics: dict[str, int], replication: int = 1,
+                        options: Mapping[str, Any] | None = None) -> list[str]:
+    """Create missing topics with the given partition counts; return the names created.
+    `options`: aiokafka's security options (libs.common.kafka_auth.client_options)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(options or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

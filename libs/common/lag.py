@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from libs.common import metrics
+from libs.common.kafka_auth import client_options
 from libs.common.logs import get_logger
 from libs.common.settings import ServiceSettings
 from libs.common.topics import dlq_topic
@@ -112,10 +113,11 @@ class LagProbe:
         if self._admin is None or self._consumer is None:
             bootstrap = self.settings.kafka_bootstrap_servers
             client_id = f"{self.settings.service_name}-lag-probe"
-            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id)
+            options = client_options(self.settings)
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id, **options)
             # No group: this consumer only lists offsets, it never joins or commits.
             consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, client_id=client_id, group_id=None,
-                                        enable_auto_commit=False)
+                                        enable_auto_commit=False, **options)
             await admin.start()
             try:
                 await consumer.start()

@@ -36,6 +36,7 @@ from libs.common.http.errors import install_error_handlers
 from libs.common.http.openapi import declare_security
 from libs.common.inbox import Inbox
 from libs.common.kafka_admin import ensure_topics
+from libs.common.kafka_auth import client_options
 from libs.common.lag import LagProbe, Watch
 from libs.common.logs import configure_logging, get_logger
 from libs.common.request_context import RequestContext
@@ -147,7 +148,8 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
     async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.5, max=5), retry=retry_if_exception_type(Exception)):
         with attempt:
             if settings.create_topics:
-                await ensure_topics(settings.kafka_bootstrap_servers, all_topics, settings.kafka_replication_factor)
+                await ensure_topics(settings.kafka_bootstrap_servers, all_topics, settings.kafka_replication_factor,
+                                    client_options(settings))
             await runtime.broker.start()
     runtime.kafka_ready.set()
     log.info("kafka_connected")

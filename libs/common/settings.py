@@ -7,6 +7,7 @@ fields under its own prefix (INTAKE_, TRIAGE_, DISPATCH_, RUMOR_).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,14 @@ class ServiceSettings(BaseSettings):
     operator_tokens: SecretStr | None = Field(None, validation_alias=_env("OPERATOR_TOKENS"))
     # Proxies in front of the service that append to X-Forwarded-For (0: the header is ignored).
     trusted_proxies: int = Field(0, ge=0, le=10, validation_alias=_env("TRUSTED_PROXIES"))
+
+    # How this service authenticates to Kafka (libs.common.kafka_auth): its own principal.
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", validation_alias=_env("KAFKA_SECURITY_PROTOCOL"))
+    kafka_sasl_username: str | None = Field(None, validation_alias=_env("KAFKA_SASL_USERNAME"))
+    kafka_sasl_password: SecretStr | None = Field(None, validation_alias=_env("KAFKA_SASL_PASSWORD"))
+    kafka_sasl_password_file: Path | None = Field(None, validation_alias=_env("KAFKA_SASL_PASSWORD_FILE"))
+    kafka_ssl_cafile: Path | None = Field(None, validation_alias=_env("KAFKA_SSL_CAFILE"))
 
     create_topics: bool = Field(True, validation_alias=_env("KAFKA_CREATE_TOPICS"))
     # 1 for the local single node; 3 on a production cluster (with min.insync.replicas=2).

@@ -38,7 +38,7 @@ from services.dispatch.platforms import load_platforms
 from services.dispatch.recheck import Rechecker
 from services.dispatch.routing import load_routing_policy
 from services.dispatch.scheduler import ChaseScheduler
-from services.dispatch.settings import DispatchSettings
+from services.dispatch.settings import DispatchSettings, feedback_signing_key
 from services.dispatch.statistics import routes as statistics_routes
 from services.dispatch.statistics.census import run_census
 from services.dispatch.store import DispatchStore
@@ -61,13 +61,15 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     platforms = load_platforms(settings.platforms_file)
     ctx = DispatchContext(store, relay, directory, load_routing_policy(settings.routing_file),
                           load_deadline_policy(settings.deadlines_file), clock, platforms,
-                          timedelta(seconds=settings.recheck_delay_s), runtime.bus, settings.platform_feedback_skew_s)
+                          timedelta(seconds=settings.recheck_delay_s), runtime.bus, settings.platform_feedback_skew_s,
+                          feedback_signing_key(settings))
     checker = url_checker or HttpUrlChecker(allow_hosts=settings.allow_hosts, timeout_s=settings.urlcheck_timeout_s)
     rechecker = Rechecker(ctx, checker, timedelta(seconds=settings.recheck_retry_s), settings.recheck_max_attempts,
                           deadline_s=settings.recheck_deadline_s, interval_s=settings.chase_interval_s)
     scheduler = ChaseScheduler(ctx, settings.chase_interval_s)
     sender = takedown_sender or HttpTakedownSender(attempts=settings.takedown_attempts, timeout_s=settings.takedown_timeout_s)
-    takedowns = TakedownWorker(store, relay, platforms, sender, clock, settings.public_base_url)
+    takedowns = TakedownWorker(store, relay, platforms, sender, clock, settings.public_base_url,
+                               feedback_key=ctx.feedback_key)
 
     runtime.subscribe(topic=REPORTS_TRIAGED, group="dispatch",
                       model=ReportTriaged, handle_batch=TriagedHandler(ctx).on_triaged_batch)
@@ -79,6 +81,8 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
                       model=RumorEvent, handle=partial(record_rebuttal, ctx))
 
     async def on_start(rt: Runtime) -> None:
+        if not ctx.feedback_key:
+            raise SystemExit("DISPATCH_FEEDBACK_KEY or NETREPORT_SECRET_KEY must be set: departments' answers are signed")
         await store.create_indexes()
         rt.spawn(run_census(store.cases, clock), "case-census")
 

@@ -30,6 +30,7 @@ class DispatchContext:
     recheck_delay: timedelta = timedelta(hours=24)
     bus: Bus | None = None  # the platform callback publishes feedback directly
     platform_feedback_skew_s: int = 300
+    feedback_key: str = ""  # departments' answers are signed with keys derived from it (feedback_signature.py)
 
 
 def get_context(request: Request) -> DispatchContext:

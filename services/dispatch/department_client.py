@@ -15,7 +15,9 @@ dispatch.<code> only): it is for a principal the center grants it to.
 
 Authentication, when the brokers require it (the AsyncAPI document's servers): --sasl-user
 with the password in KAFKA_SASL_PASSWORD (not on the command line, where `ps` shows it),
-SCRAM-SHA-512 over SASL_PLAINTEXT, or over SASL_SSL with --tls.
+SCRAM-SHA-512 over SASL_PLAINTEXT, or over SASL_SSL with --tls. Every answer is signed with
+the department's key from DEPARTMENT_SIGNING_KEY (the center gives it with the Kafka
+credentials): an answer without the right signature is not applied.
 
 At-least-once: the offset is committed only after the answers are written (acks=all).
 Answer ids are derived from (case, dispatch round, action), so a client that restarts and
@@ -25,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import json
 import os
 import ssl
@@ -55,6 +59,7 @@ class ClientConfig:
     sasl_user: str | None = None  # the department's SCRAM principal, e.g. dept-nn-city-police
     sasl_password: str | None = None
     tls: bool = False
+    signing_key: str = ""  # the department's key: its answers are signed (CaseFeedback.signature)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
@@ -77,13 +82,22 @@ def answers_for(case: dict[str, Any], config: ClientConfig, now: datetime) -> li
         return []
     actions = (["accepted"] if config.accept and case.get("role") == "handler" else [])
     actions += [config.outcome] if config.outcome else []
-    return [{
+    return [signed({
         "schema_version": 1, "type": "case.feedback",
         "event_id": uuid.uuid5(NAMESPACE, f"{case['case_id']}:{case.get('dispatch_no', 1)}:{action}:{config.department}").hex,
         "occurred_at": now.isoformat(), "case_id": case["case_id"], "department_code": config.department,
         "action": action, "result": config.result if action != "accepted" else None,
         "handler_name": config.handler_name, "dispatch_no": case.get("dispatch_no"),
-    } for action in actions]
+    }, config.signing_key) for action in actions]
+
+
+SIGNED_FIELDS = ("event_id", "case_id", "department_code", "action", "dispatch_no", "result", "handler_name")
+
+
+def signed(answer: dict[str, Any], key: str) -> dict[str, Any]:
+    """The answer with its signature: HMAC-SHA256 over the fields as text, one per line."""
+    text = "\n".join("" if answer.get(f) is None else str(answer[f]) for f in SIGNED_FIELDS)
+    return answer | {"signature": hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()}
 
 
 async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
@@ -91,7 +105,7 @@ async def answer_cases(config: ClientConfig, *, stop_after: int | None = None,
     """Consume the department topic and answer; return the cases answered, after `stop_after`
     of them (None: run until cancelled)."""
     consumer = AIOKafkaConsumer(config.topic(f"dispatch.{config.department}"), **kafka_options(config),
-                                group_id=config.group or f"{config.department}-client", enable_auto_commit=False,
+                                group_id=config.topic(config.group or f"{config.department}-client"), enable_auto_commit=False,
                                 auto_offset_reset="earliest")
     producer = AIOKafkaProducer(**kafka_options(config), acks="all", enable_idempotence=True)
     await consumer.start()
@@ -174,7 +188,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[ClientConfig, bool, int |
                           accept=a.accept, outcome=chosen[0][0] if chosen else None, result=chosen[0][1] if chosen else None,
                           handler_name=a.handler_name, roles=("handler", "supervisor") if a.as_supervisor else ("handler",),
                           only_cases=tuple(a.case), sasl_user=a.sasl_user,
-                          sasl_password=os.environ.get("KAFKA_SASL_PASSWORD"), tls=a.tls)
+                          sasl_password=os.environ.get("KAFKA_SASL_PASSWORD"), tls=a.tls,
+                          signing_key=os.environ.get("DEPARTMENT_SIGNING_KEY", ""))
     return config, a.watch_events, a.max
 
 

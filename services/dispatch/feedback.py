@@ -15,7 +15,9 @@ from libs.common.logs import bind_case, get_logger
 from libs.common.topics import CASES_EVENTS
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
+from libs.common.consumer import PermanentError
 from services.dispatch.context import DispatchContext
+from services.dispatch.feedback_signature import is_signed_by_its_department
 from services.dispatch.answers import Verdict, default_result, judge_answer
 from services.dispatch.platforms import plan_takedowns
 from services.dispatch.routing import Route, reroute
@@ -31,6 +33,11 @@ class FeedbackHandler:
     ctx: DispatchContext
 
     async def on_feedback(self, feedback: CaseFeedback) -> None:
+        if not is_signed_by_its_department(feedback, self.ctx.feedback_key):
+            # Another party answering for a department: never applied, kept for a person to see.
+            metrics.FEEDBACK.labels(action=feedback.action, outcome="forged").inc()
+            log.warning("feedback_forged", department=feedback.department_code, case_id=feedback.case_id)
+            raise PermanentError(f"an answer for {feedback.department_code} not signed with its key")
         await answer(self.ctx, feedback)
 
 

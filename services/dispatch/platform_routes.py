@@ -20,6 +20,7 @@ from libs.common.http.errors import ApiError, documented
 from libs.common.http.messages import describe, summary
 from libs.common.topics import CASES_FEEDBACK
 from services.dispatch.context import Ctx
+from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.takedown import PlatformFeedback, verify
 
 MAX_BODY = 16 * 1024
@@ -77,6 +78,7 @@ async def feedback(ctx: Ctx, request: Request, platform_id: str = Path(..., max_
     event = CaseFeedback(event_id=derive_event_id(spec.id, f"feedback:{signature}"), occurred_at=ctx.clock.now(),
                          case_id=answer.case_id, department_code=spec.code, action=answer.status,
                          result=answer.result, handler_name=answer.handler_name, dispatch_no=answer.dispatch_no)
+    event = sign_feedback(event, department_key(ctx.feedback_key, spec.code))  # the platform's answer, as its own
     assert ctx.bus is not None
     await ctx.bus.publish(event, CASES_FEEDBACK)  # Kafka down: 503, the platform retries with a new signature
     return {"status": "accepted", "feedback_id": event.event_id}

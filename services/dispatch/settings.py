@@ -1,8 +1,12 @@
 """Dispatch settings (env prefix DISPATCH_)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from libs.common.settings import ServiceSettings
@@ -15,6 +19,9 @@ class DispatchSettings(ServiceSettings):
 
     service_name: str = "dispatch"
     http_port: int = 8003
+    # The key departments' answers are signed with (services/dispatch/feedback_signature.py);
+    # unset, it is derived from NETREPORT_SECRET_KEY.
+    feedback_key: SecretStr | None = None
     directory_file: Path = HERE / "directory" / "nanning.yaml"
     routing_file: Path = HERE / "rules" / "routing.yaml"
     deadlines_file: Path = HERE / "rules" / "deadlines.yaml"
@@ -40,3 +47,13 @@ class DispatchSettings(ServiceSettings):
     @property
     def allow_hosts(self) -> list[str]:
         return [h.strip() for h in self.urlcheck_allow_hosts.split(",") if h.strip()]
+
+
+def feedback_signing_key(settings: DispatchSettings) -> str:
+    """The key departments' answers are signed with; empty when neither setting is there (the
+    service refuses to start then: services/dispatch/app.py)."""
+    if settings.feedback_key is not None:
+        return settings.feedback_key.get_secret_value()
+    if settings.secret_key is None:
+        return ""
+    return hmac.new(settings.secret_key.get_secret_value().encode(), b"dispatch-feedback-key", hashlib.sha256).hexdigest()

@@ -24,6 +24,7 @@ from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK
 from services.dispatch import announce, metrics
+from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.platforms import PlatformRegistry, PlatformSpec
 from services.dispatch.store import DispatchStore
 from services.dispatch.takedown import is_retryable, parse_answer, request_body, signed_headers
@@ -76,6 +77,7 @@ class TakedownWorker:
     clock: Clock
     feedback_url_base: str | None = None  # where platforms may answer later (signed)
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    feedback_key: str = ""  # the platform's answer goes on cases.feedback signed as its own
 
     async def on_takedown(self, request: TakedownRequested) -> None:
         bind_case(case_id=request.case_id)
@@ -111,7 +113,7 @@ class TakedownWorker:
                                     occurred_at=self.clock.now(), case_id=request.case_id, department_code=spec.code,
                                     action=answer.status, result=answer.result, handler_name=answer.handler_name,
                                     dispatch_no=request.dispatch_no)
-            events.append((feedback, CASES_FEEDBACK))
+            events.append((sign_feedback(feedback, department_key(self.feedback_key, spec.code)), CASES_FEEDBACK))
         guard = {"takedowns_done": {"$ne": request.event_id}}
         await self.store.apply(case["_id"], guard, {"$push": {"takedowns_done": request.event_id}}, events)
         metrics.TAKEDOWNS.labels(platform=spec.code, outcome=answer.status).inc()

@@ -28,6 +28,7 @@ from libs.common import metrics
 from libs.common.consumer import OUTAGES, PermanentError
 from libs.common.deadletter import DeadLetters
 from libs.common.events import MediaDelivery
+from libs.common.kafka_auth import client_options
 from libs.common.logs import bind_case, clear_case, get_logger
 from libs.common.settings import ServiceSettings
 from libs.common.topics import media_topic
@@ -61,7 +62,7 @@ class MediaConsumer(ConsumerRebalanceListener):
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers, group_id=self.group,
             client_id=f"{self.service}-media", enable_auto_commit=False, auto_offset_reset="earliest",
-            fetch_max_wait_ms=100, metadata_max_age_ms=30_000)
+            fetch_max_wait_ms=100, metadata_max_age_ms=30_000, **client_options(self.settings))
         consumer.subscribe([self.settings.topic(t) for t in self.topics], listener=self)
         await consumer.start()
         try:

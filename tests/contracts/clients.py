@@ -79,8 +79,9 @@ class JavaClient:
     def decode(self, messages: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, Any]]:
         return _lines(self._java("decode", stdin=_input(messages), check=False).stdout)
 
-    def handled(self, case_id: str, department: str, dispatch_no: int, result: str, handler: str) -> dict[str, Any]:
-        return json.loads(self._java("handled", case_id, department, str(dispatch_no), result, handler).stdout)
+    def handled(self, case_id: str, department: str, dispatch_no: int, result: str, handler: str,
+                key: str) -> dict[str, Any]:
+        return json.loads(self._java("handled", case_id, department, str(dispatch_no), result, handler, key).stdout)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from services.triage.app import create_app as triage_app
 from services.triage.settings import TriageSettings
 
 from tests.contracts.clients import ROOT, GoClient, JavaClient, differences
+from services.dispatch.feedback_signature import department_key
 from tests.support.dispatch import START, running_dispatch
 from tests.support.dispatch import settings_for as dispatch_settings
 
@@ -93,7 +94,9 @@ async def test_generated_clients_read_the_real_topics_and_a_java_handled_answer_
         await out.wait_for(on(CASES_EVENTS, case_id=case["case_id"], kind="overdue"))
 
         # The department answers with the generated Java model; its bytes go on the topic unchanged.
-        answer = java_client.handled(case["case_id"], "nn-city-police", case["dispatch_no"], "经查属实，已关停涉赌网站", "网安支队")
+        key = department_key(d.app.state.ctx.feedback_key, "nn-city-police")  # handed to the department by the center
+        answer = java_client.handled(case["case_id"], "nn-city-police", case["dispatch_no"], "经查属实，已关停涉赌网站", "网安支队",
+                                     key)
         schema_validator("CaseFeedback").validate(answer)
         await d.producer.send_and_wait(d.topic(CASES_FEEDBACK), json.dumps(answer, ensure_ascii=False).encode(),
                                        key=case["case_id"].encode())

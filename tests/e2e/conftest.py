@@ -10,8 +10,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncio
+
 import httpx
 import pytest
+
+from deploy.kafka.access import librdkafka_options, setup
+from deploy.local.credentials import principal_password
+from deploy.local.probes import create_topics
+from deploy.local.topics import planned
+from libs.common.kafka_acl import principals
+from services.dispatch.directory import load_directory
+from services.dispatch.settings import DispatchSettings
 
 from tests.support.auth import E2E_OPERATOR_TOKEN, tokens_entry
 
@@ -34,6 +44,7 @@ class System:
     kafka_bootstrap: str
     mongo_uri: str
     logs: Path
+    passwords: dict[str, str]  # every Kafka principal's, as its team would be given it
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
@@ -58,18 +69,22 @@ def system(infra, tmp_path_factory):
         "RUMOR_CHANNEL_URL_TEMPLATE": f"http://127.0.0.1:{_free_port()}/channels/{{code}}",
         "RUMOR_DELIVERY_BACKOFF_S": "0.2",
     }
+    passwords = _grant_principals(infra, prefix)
     procs = {}
     for name, port in ports.items():
         out = open(logs / f"{name}.log", "wb")
+        # Each service is its own Kafka principal, with only the ACLs libs.common.kafka_acl grants it.
+        own = {"KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "KAFKA_SASL_USERNAME": name,
+               "KAFKA_SASL_PASSWORD": passwords[name], "KAFKA_CREATE_TOPICS": "false"}
         procs[name] = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{name}.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env | own, stdout=out, stderr=subprocess.STDOUT,
         )
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         _wait_ready(urls, procs, logs)
-        yield System(urls, env, prefix, prefix.rstrip("-"), infra.kafka_bootstrap, infra.mongo_uri, logs)
+        yield System(urls, env, prefix, prefix.rstrip("-"), infra.kafka_bootstrap, infra.mongo_uri, logs, passwords)
     finally:
         for proc in procs.values():
             proc.terminate()
@@ -78,6 +93,17 @@ def system(infra, tmp_path_factory):
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def _grant_principals(infra, prefix: str) -> dict[str, str]:
+    """As the cluster's admin: the system's topics (the services may not create any), every
+    principal's SCRAM user and the ACLs for this run's prefix. Returns the passwords."""
+    departments = [d.code for d in load_directory(DispatchSettings().directory_file).all_departments()]
+    passwords = {p: principal_password("e2e-kafka-principals", p) for p in principals(departments)}
+    asyncio.run(create_topics(infra.kafka_bootstrap, {prefix + t: n for t, n in planned().items()},
+                              options=infra.kafka_options, timeout=120))
+    setup(librdkafka_options(infra.kafka_bootstrap, infra.kafka_options), departments, prefix=prefix, passwords=passwords)
+    return passwords
 
 
 def _wait_ready(urls: dict[str, str], procs: dict[str, subprocess.Popen], logs: Path, timeout: float = 90) -> None:

@@ -9,12 +9,15 @@ import json
 import httpx
 from aiokafka import AIOKafkaConsumer
 
+from tests.support.kafka import kafka_options
 from services.dispatch.department_client import ClientConfig, answer_cases
+from services.dispatch.feedback_signature import department_key
+from services.dispatch.settings import DispatchSettings, feedback_signing_key
 from tests.support.auth import E2E_OPERATOR_TOKEN
 
 
 async def _dispatched_case(system, department: str, report_id: str, timeout: float = 60.0) -> dict:
-    consumer = AIOKafkaConsumer(system.topic(f"dispatch.{department}"), bootstrap_servers=system.kafka_bootstrap,
+    consumer = AIOKafkaConsumer(system.topic(f"dispatch.{department}"), bootstrap_servers=system.kafka_bootstrap, **kafka_options(),
                                 group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
@@ -46,8 +49,13 @@ async def test_reporter_reads_the_outcome_after_the_department_handles_the_case(
         case = await _dispatched_case(system, "nn-city-police", receipt["report_id"])
         assert case["role"] == "handler" and case["severity"] == "important"
 
+        # The department's own team: its Kafka principal (only its topic, only cases.feedback) and its key.
+        key = department_key(feedback_signing_key(DispatchSettings(NETREPORT_SECRET_KEY=system.env["NETREPORT_SECRET_KEY"])),
+                             "nn-city-police")
         config = ClientConfig(department="nn-city-police", bootstrap=system.kafka_bootstrap,
-                              topic_prefix=system.topic_prefix, group="e2e-police-client", accept=True,
+                              topic_prefix=system.topic_prefix, accept=True,
+                              sasl_user="dept-nn-city-police", sasl_password=system.passwords["dept-nn-city-police"],
+                              signing_key=key,
                               outcome="handled", result="经查，涉案赌博网站服务器位于境外，已提请封堵并对组织者立案侦查",
                               handler_name="网安支队", only_cases=(case["case_id"],))
         answered = await asyncio.wait_for(answer_cases(config, stop_after=1), 60)

@@ -21,6 +21,7 @@ import yaml
 from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
+from tests.support.kafka import kafka_options
 from deploy.grafana.build import OUT as DASHBOARDS
 from deploy.grafana.panels import expressions, may_be_empty
 from deploy.prometheus.config import RULES, render
@@ -115,7 +116,7 @@ async def _drive_the_pipeline(system) -> None:  # type: ignore[no-untyped-def]
             r = await client.post(f"{system.urls['intake']}/api/v1/reports", params={"channel": channel}, json=body)
             assert r.status_code == 202, r.text
             receipts.append(r.json())
-    producer = AIOKafkaProducer(bootstrap_servers=system.kafka_bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=system.kafka_bootstrap, **kafka_options())
     await producer.start()
     try:
         await producer.send_and_wait(system.topic("reports.submitted"), b"{not json", key=b"poison")

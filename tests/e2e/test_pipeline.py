@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 
+from tests.support.kafka import kafka_options
 import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
 
 async def _first_matching(system, pattern: str, predicate, timeout: float = 60.0) -> tuple[str, dict]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=system.kafka_bootstrap, group_id=None,
+    consumer = AIOKafkaConsumer(bootstrap_servers=system.kafka_bootstrap, **kafka_options(), group_id=None,
                                 auto_offset_reset="earliest", metadata_max_age_ms=1000)
     consumer.subscribe(pattern=pattern)
     await consumer.start()

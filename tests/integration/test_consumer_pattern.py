@@ -9,6 +9,7 @@ import json
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from tests.support.kafka import kafka_options
 from libs.common.consumer import PermanentError, subscribe
 from libs.common.events import ReportContent, ReportSubmitted
 from libs.common.kafka_admin import ensure_topics
@@ -22,7 +23,7 @@ def _event(text: str) -> ReportSubmitted:
 
 
 async def _read(bootstrap: str, topic: str, n: int, timeout: float = 30) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, **kafka_options(), auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     out: list[bytes] = []
     try:
@@ -42,7 +43,7 @@ async def test_duplicates_are_skipped_and_poison_goes_to_the_dlq_while_the_consu
         TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
     )
     topic = settings.topic(REPORTS_SUBMITTED)
-    await ensure_topics(infra.kafka_bootstrap, {topic: 3, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    await ensure_topics(infra.kafka_bootstrap, {topic: 3, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1}, options=infra.kafka_options)
     runtime = Runtime.create(settings)
     handled: list[str] = []
     everything_seen = asyncio.Event()
@@ -59,7 +60,7 @@ async def test_duplicates_are_skipped_and_poison_goes_to_the_dlq_while_the_consu
     subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_SUBMITTED, group="test-group",
               model=ReportSubmitted, handle=handle, service="test", attempts=2)
     first, last = _event("first"), _event("last")
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True)
     await producer.start()
     key = b"same-key"  # one partition, so "last" comes after everything else
     for value in (first.model_dump_json().encode(), first.model_dump_json().encode(), b"{not json",
@@ -90,7 +91,7 @@ async def test_a_batch_handler_that_fails_is_retried_event_by_event_so_only_the_
         TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
     )
     topic = settings.topic(REPORTS_SUBMITTED)
-    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1}, options=infra.kafka_options)
     runtime = Runtime.create(settings)
     batches: list[list[str]] = []
     stored: list[str] = []
@@ -107,7 +108,7 @@ async def test_a_batch_handler_that_fails_is_retried_event_by_event_so_only_the_
     subscribe(runtime.broker, runtime.bus, runtime.inbox, topic=REPORTS_SUBMITTED, group="test-batch",
               model=ReportSubmitted, handle_batch=handle_batch, service="test", attempts=1)
     texts = [f"good-{i}" for i in range(5)] + ["poison"] + [f"good-{i}" for i in range(5, 9)] + ["last"]
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True)
     await producer.start()
     for text in texts:  # all there before the consumer starts: they come in one batch
         await producer.send_and_wait(topic, _event(text).model_dump_json().encode(), key=b"k")
@@ -136,7 +137,7 @@ async def test_a_message_too_large_for_its_dead_letter_is_dead_lettered_as_a_pre
         TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name,
     )
     topic = settings.topic(REPORTS_SUBMITTED)
-    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1})
+    await ensure_topics(infra.kafka_bootstrap, {topic: 1, settings.topic(dlq_topic(REPORTS_SUBMITTED)): 1}, options=infra.kafka_options)
     runtime = Runtime.create(settings)
     handled = asyncio.Event()
 
@@ -146,7 +147,7 @@ async def test_a_message_too_large_for_its_dead_letter_is_dead_lettered_as_a_pre
     runtime.subscribe(topic=REPORTS_SUBMITTED, group="test-big", model=ReportSubmitted, handle=handle)
     # Under the broker's 1 MiB limit, but base64 of it (a naive dead letter) would not be.
     huge = b'{"report": "' + b"x" * 900_000 + b'"'
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True)
     await producer.start()
     await producer.send_and_wait(topic, huge, key=b"k")
     await producer.send_and_wait(topic, _event("after the big one").model_dump_json().encode(), key=b"k")

@@ -7,6 +7,7 @@ import json
 
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK, REPORTS_REPLIES, REPORTS_TRIAGED, dlq_topic
 
+from services.dispatch.feedback_signature import department_key, sign_feedback
 from tests.support.dispatch import feedback, running_dispatch, settings_for, triaged
 
 
@@ -114,3 +115,26 @@ async def test_operator_lists_open_and_overdue_cases_per_department(infra, topic
         overdue = (await d.http.get("/api/v1/cases", params={"overdue": "true"})).json()
         assert [c["case_id"] for c in overdue] == ["case-o1"] and overdue[0]["overdue"] is True
         assert (await d.http.get("/api/v1/cases", params={"department": "no-such"})).status_code == 404
+
+
+async def test_an_answer_not_signed_by_its_department_changes_nothing_and_is_kept_for_a_person(
+        infra, topic_prefix, mongo_db_name):
+    async with running_dispatch(settings_for(infra, topic_prefix, mongo_db_name)) as d:
+        out = await d.read("dispatch.nn-city-police", REPORTS_REPLIES)
+        letters = await d.read(dlq_topic(CASES_FEEDBACK))
+        await d.send(triaged("case-f", "r-1"), REPORTS_TRIAGED)
+        await out.wait_for(on("dispatch.nn-city-police", case_id="case-f"))
+        # Another department (culture) answers "handled" for the police, signed with its own key.
+        forged = sign_feedback(feedback("case-f", "nn-city-police", "handled", "已办结（伪造）", dispatch_no=1),
+                               department_key(d.app.state.ctx.feedback_key, "nn-city-culture"))
+        unsigned = feedback("case-f", "nn-city-police", "handled", "已办结（未签名）", dispatch_no=1)
+        await d.producer.send_and_wait(d.topic(CASES_FEEDBACK), forged.model_dump_json().encode(), key=b"case-f")
+        await d.producer.send_and_wait(d.topic(CASES_FEEDBACK), unsigned.model_dump_json().encode(), key=b"case-f")
+        dead = await letters.wait_for(lambda topic, value: True, n=2)
+        assert all(letter["error_type"] == "PermanentError" and "not signed" in letter["error"] for letter in dead)
+        assert (await d.case("case-f"))["status"] == "dispatched"  # nothing closed it
+        assert not [r for r in out.records if r[0].endswith(REPORTS_REPLIES) and r[1].get("kind") == "closed"]
+        # The police's own signed answer closes it.
+        await d.send(feedback("case-f", "nn-city-police", "handled", "经查属实，已处置", dispatch_no=1), CASES_FEEDBACK)
+        closed = await d.case_when("case-f", lambda c: c["status"] == "closed")
+        assert closed["result"] == "经查属实，已处置"

@@ -15,7 +15,7 @@ PER_KEY = 25
 
 
 def _consumer(infra, topic: str, group: str) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, group_id=group,
+    return AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, group_id=group,
                             enable_auto_commit=False, auto_offset_reset="earliest")
 
 
@@ -30,9 +30,9 @@ async def _take(consumer: AIOKafkaConsumer, n: int, timeout: float = 30) -> list
 
 async def test_create_topics_is_idempotent_and_makes_all_partitions(infra, topic_prefix):
     topic = f"{topic_prefix}events"
-    assert await create_topics(infra.kafka_bootstrap, {topic: 6}) == [topic]
-    assert await create_topics(infra.kafka_bootstrap, {topic: 6}) == []   # "already exists" is fine
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    assert await create_topics(infra.kafka_bootstrap, {topic: 6}, options=infra.kafka_options) == [topic]
+    assert await create_topics(infra.kafka_bootstrap, {topic: 6}, options=infra.kafka_options) == []   # "already exists" is fine
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options)
     await producer.start()
     try:
         assert len(await producer.partitions_for(topic)) == 6
@@ -42,8 +42,8 @@ async def test_create_topics_is_idempotent_and_makes_all_partitions(infra, topic
 
 async def test_keyed_messages_keep_per_key_order_and_uncommitted_ones_are_redelivered(infra, topic_prefix):
     topic, group = f"{topic_prefix}events", f"{topic_prefix}group"
-    await create_topics(infra.kafka_bootstrap, {topic: 6})
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True, acks="all")
+    await create_topics(infra.kafka_bootstrap, {topic: 6}, options=infra.kafka_options)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True, acks="all")
     await producer.start()
     try:
         # Interleaved keys, all in flight at once: order must still hold per key.
@@ -69,7 +69,7 @@ async def test_keyed_messages_keep_per_key_order_and_uncommitted_ones_are_redeli
         assert len(set().union(*partitions.values())) > 1                # and the keys are spread
 
         # One more message, read but not committed, then the consumer goes away.
-        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True, acks="all")
+        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True, acks="all")
         await producer.start()
         meta = await producer.send_and_wait(topic, b"case-0:uncommitted", key=b"case-0")
         await producer.stop()

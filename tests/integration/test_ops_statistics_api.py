@@ -103,7 +103,7 @@ async def test_rebuttals_published_on_rumors_events_count_once_per_claim_in_the_
               RumorEvent(claim_id="clm-b", kind="alert", occurred_at=at)]
     app = create_app(settings, clock=ManualClock(NOW))
     async with app.router.lifespan_context(app):
-        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, **infra.kafka_options, enable_idempotence=True)
         await producer.start()
         try:
             for event in events:

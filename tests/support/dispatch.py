@@ -15,9 +15,11 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 
+from tests.support.kafka import kafka_options
 from libs.common.clock import ManualClock
 from libs.common.events import CaseFeedback, CaseRef, Event, ReportContent, ReportTriaged, TriageDecision
 from services.dispatch.app import create_app
+from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.settings import DispatchSettings
 from tests.support.auth import with_operator
 
@@ -42,7 +44,7 @@ class TopicReader:
     """Everything on some topics from the beginning, read by a plain aiokafka consumer, once per event id."""
 
     def __init__(self, bootstrap: str, topics: list[str]) -> None:
-        self.consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, group_id=None,
+        self.consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, **kafka_options(), group_id=None,
                                          auto_offset_reset="earliest", metadata_max_age_ms=500)
         self.records: list[tuple[str, dict[str, Any]]] = []
         self._task: asyncio.Task[None] | None = None
@@ -96,6 +98,9 @@ class Running:
         return self.settings.topic(name)
 
     async def send(self, event: Event, topic: str) -> None:
+        """On `topic` as its producer would send it: an answer signed by its department."""
+        if isinstance(event, CaseFeedback) and event.signature is None:
+            event = sign_feedback(event, department_key(self.app.state.ctx.feedback_key, event.department_code))
         await self.producer.send_and_wait(self.topic(topic), event.model_dump_json().encode(), key=event.key.encode())
 
     async def read(self, *topics: str) -> TopicReader:
@@ -131,13 +136,14 @@ class Running:
 
 
 OPERATOR_TOKEN = "dispatch-operator-test-token-0123"
+SECRET_KEY = "dispatch-test-secret-key-0123456789"
 
 
 def settings_for(infra: Any, topic_prefix: str, mongo_db_name: str, **extra: Any) -> DispatchSettings:
     return DispatchSettings(KAFKA_BOOTSTRAP_SERVERS=infra.kafka_bootstrap, MONGO_URI=infra.mongo_uri,  # type: ignore[call-arg]
                             TOPIC_PREFIX=topic_prefix, MONGO_DB_PREFIX=mongo_db_name, LOG_JSON=False,
                             LOG_LEVEL="WARNING", chase_interval_s=3600,
-                            **with_operator(extra, OPERATOR_TOKEN))
+                            **with_operator({"NETREPORT_SECRET_KEY": SECRET_KEY} | extra, OPERATOR_TOKEN))
 
 
 @contextlib.asynccontextmanager
@@ -146,7 +152,7 @@ async def running_dispatch(settings: DispatchSettings, clock: ManualClock | None
     """The dispatch app with its lifespan (Kafka, Mongo, consumers, relay), ready."""
     clock = clock or ManualClock(START)
     app = create_app(settings, clock=clock, **overrides)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_options(), acks="all")
     # Bounded below pytest-timeout, so a hang fails with the line it hung on, not a bare timeout.
     async with asyncio.timeout(240), app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dispatch",

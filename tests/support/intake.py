@@ -17,6 +17,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from fastapi import FastAPI
 
+from tests.support.kafka import kafka_options
 from libs.common import signing
 from libs.common.events import Event
 from services.intake.settings import IntakeSettings
@@ -62,7 +63,7 @@ def signed(secret: str, body: bytes, *, key: str, timestamp: int | None = None) 
 
 
 async def publish(bootstrap: str, topic: str, *events: Event) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **kafka_options(), enable_idempotence=True)
     await producer.start()
     try:
         for event in events:
@@ -74,7 +75,7 @@ async def publish(bootstrap: str, topic: str, *events: Event) -> None:
 async def read_topic(bootstrap: str, topic: str, *, until: Callable[[list[dict[str, Any]]], bool],
                      timeout: float = 60.0, settle_s: float = 0.0) -> list[dict[str, Any]]:
     """Every message on `topic` from the start, until `until(messages)`, then `settle_s` more."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, **kafka_options(), group_id=None, auto_offset_reset="earliest",
                                 metadata_max_age_ms=1000)
     await consumer.start()
     out: list[dict[str, Any]] = []

@@ -19,8 +19,9 @@ import java.util.UUID;
  *
  *   decode   stdin: one "MessageName TAB json" per line; stdout: the same line re-encoded
  *            by the generated model, or "MessageName TAB ERROR reason" (exit 1 at the end).
- *   handled  CASE_ID DEPARTMENT DISPATCH_NO RESULT HANDLER: a `handled` CaseFeedback built
- *            with the generated model, as JSON on stdout.
+ *   handled  CASE_ID DEPARTMENT DISPATCH_NO RESULT HANDLER KEY: a `handled` CaseFeedback built
+ *            with the generated model and signed with the department's KEY (the signature
+ *            field's description in the AsyncAPI document), as JSON on stdout.
  */
 public final class ContractCheck {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -29,17 +30,18 @@ public final class ContractCheck {
             .build();
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 6 && args[0].equals("handled")) {
-            System.out.println(handled(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5]));
+        if (args.length == 7 && args[0].equals("handled")) {
+            System.out.println(handled(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], args[6]));
         } else if (args.length == 1 && args[0].equals("decode")) {
             System.exit(decode());
         } else {
-            System.err.println("usage: decode | handled CASE_ID DEPARTMENT DISPATCH_NO RESULT HANDLER");
+            System.err.println("usage: decode | handled CASE_ID DEPARTMENT DISPATCH_NO RESULT HANDLER KEY");
             System.exit(2);
         }
     }
 
-    static String handled(String caseId, String department, int dispatchNo, String result, String handler) throws Exception {
+    static String handled(String caseId, String department, int dispatchNo, String result, String handler,
+                          String signingKey) throws Exception {
         CaseFeedback answer = new CaseFeedback();
         answer.setSchemaVersion(1);
         // Stable per (case, round, action): a client that restarts and answers again sends the same id.
@@ -52,6 +54,11 @@ public final class ContractCheck {
         answer.setResult(result);
         answer.setHandlerName(handler);
         answer.setDispatchNo(dispatchNo);
+        String signed = String.join("\n", answer.getEventId(), caseId, department, "handled",
+                Integer.toString(dispatchNo), result, handler);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(signingKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        answer.setSignature(java.util.HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8))));
         return JSON.writeValueAsString(answer);
     }
 
