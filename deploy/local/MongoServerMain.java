@@ -1,6 +1,8 @@
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.IdFirstH2Database;
 
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +60,12 @@ public final class MongoServerMain {
     private static final class DurableH2Backend extends H2Backend {
         DurableH2Backend(String file) {
             super(file);
+        }
+
+        /** Databases that answer {@code {_id, ...}} filters by the _id index (IdFirstH2Database). */
+        @Override
+        protected MongoDatabase openOrCreateDatabase(String name) {
+            return new IdFirstH2Database(name, getMvStore(), getCursorRegistry());
         }
 
         @Override

@@ -16,6 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
 LAUNCHER_SOURCE = HERE / "MongoServerMain.java"
+# Compiled with it: the database that answers {_id, ...} filters by the _id index.
+LAUNCHER_SOURCES = (LAUNCHER_SOURCE, HERE / "IdFirstH2Database.java")
 
 
 class InfraError(RuntimeError):
@@ -35,6 +37,10 @@ class Artifacts:
     @property
     def classpath(self) -> str:
         return f"{self.launcher_dir}{os.pathsep}{self.lib_dir}/*"
+
+
+def _sources_hash() -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in LAUNCHER_SOURCES)).hexdigest()[:12]
 
 
 def _short_hash(path: Path) -> str:
@@ -84,7 +90,7 @@ def ensure_artifacts(cache: Path | None = None) -> Artifacts:
     """
     root = cache or cache_root()
     base = root / f"jars-{_short_hash(POM)}"
-    arts = Artifacts(base / "lib", base / f"launcher-{_short_hash(LAUNCHER_SOURCE)}")
+    arts = Artifacts(base / "lib", base / f"launcher-{_sources_hash()}")
     if (base / "complete").exists() and (arts.launcher_dir / "complete").exists():
         return arts
     base.mkdir(parents=True, exist_ok=True)
@@ -106,9 +112,9 @@ def ensure_artifacts(cache: Path | None = None) -> Artifacts:
             partial = base / "launcher.partial"
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir()
-            _run_tool([java_tool("javac"), "-d", str(partial), "-cp", f"{arts.lib_dir}/*", str(LAUNCHER_SOURCE)],
+            _run_tool([java_tool("javac"), "-d", str(partial), "-cp", f"{arts.lib_dir}/*", *map(str, LAUNCHER_SOURCES)],
                       "compiling MongoServerMain.java", timeout=300)
             shutil.rmtree(arts.launcher_dir, ignore_errors=True)
             partial.rename(arts.launcher_dir)
-            (arts.launcher_dir / "complete").write_text(_short_hash(LAUNCHER_SOURCE) + "\n")
+            (arts.launcher_dir / "complete").write_text(_sources_hash() + "\n")
     return arts

@@ -69,6 +69,7 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
                                 dev_master=master if settings.platform_dev_secrets else None, now=clock.now())
         rt.spawn(deliverer.run(), "platform-callbacks")
         if settings.evidence_snapshot:
+            await store.requeue_pending_snapshots()
             rt.spawn(snapshots.run(), "evidence-snapshots")
 
     async def after_kafka(rt: Runtime) -> None:

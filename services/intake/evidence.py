@@ -1,8 +1,8 @@
 """The evidence snapshot worker (证据固定): after a report is accepted, fetch each of its
 target URLs once and append what was found to the hash chain.
 
-Reports carry `snapshot.state = pending` from the insert that stored them, so a snapshot
-is never forgotten by a restart; a worker leases one report at a time (several instances
+Reports carry `snapshot.state = pending` (and an entry in `snapshot_queue`) from the insert
+that stored them, so a snapshot is never forgotten by a restart; a worker leases one report at a time (several instances
 may run), records each URL once, then marks the report done.
 """
 from __future__ import annotations

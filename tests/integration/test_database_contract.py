@@ -68,6 +68,22 @@ async def test_racing_upserts_on_a_unique_key_leave_one_document(db):
     assert docs[0]["status"] == "new"
 
 
+async def test_a_guarded_update_by_id_applies_only_while_its_guard_holds_and_races_have_one_winner(db):
+    # The pattern of every case change: {_id, status, dispatch_no, ...} compare-and-set.
+    await db.cases.insert_many([{"_id": f"c{i}", "status": "open", "round": 1, "seen": []} for i in range(50)])
+    refused = await db.cases.update_one({"_id": "c7", "status": "closed"}, {"$set": {"status": "reopened"}})
+    assert refused.matched_count == 0
+    won = await asyncio.gather(*(db.cases.update_one({"_id": "c7", "round": 1, "seen": {"$ne": n}},
+                                                     {"$set": {"round": 2}, "$push": {"seen": n}}) for n in range(20)))
+    assert sum(r.modified_count for r in won) == 1
+    assert (await db.cases.find_one({"_id": "c7"}))["round"] == 2
+    many = await db.cases.update_many({"_id": {"$in": ["c1", "c2", "c3"]}, "status": "open"}, {"$set": {"status": "x"}})
+    assert many.modified_count == 3
+    found = [d["_id"] async for d in db.cases.find({"_id": {"$in": ["c1", "c4", "c7"]}, "status": "open"})]
+    assert found == ["c4", "c7"]
+    assert await db.cases.find_one({"_id": "c9", "status": {"$ne": "open"}}) is None
+
+
 async def test_setoninsert_addtoset_push_and_max_update_as_documented(db):
     key = {"_id": "case-1"}
     await db.cases.update_one(key, {"$setOnInsert": {"created": 1}, "$addToSet": {"tags": "rumor"},

@@ -34,11 +34,15 @@ class ReportStore:
     def __init__(self, db: AsyncDatabase) -> None:
         self.reports = db["reports"]
         self.counters = db["counters"]
+        # Reports whose URLs wait to be snapshotted, and only those: the snapshot worker's
+        # claim is a query on a field, which mongo-java-server answers by a scan, and a scan
+        # of every stored report per report made intake slower the more it had stored.
+        self.snapshot_queue = db["snapshot_queue"]
 
     async def create_indexes(self) -> None:
         await self.reports.create_index([("tracking_no", ASCENDING)], unique=True)
         await self.reports.create_index([("content.volunteer_id", ASCENDING)], sparse=True)
-        await self.reports.create_index([("snapshot.state", ASCENDING), ("snapshot.next_at", ASCENDING)], sparse=True)
+        await self.snapshot_queue.create_index([("next_at", ASCENDING)])
 
     async def next_sequence(self, day: datetime, count: int = 1) -> int:
         """The first of `count` consecutive numbers of the day (BEFORE: see tracking.py)."""
@@ -77,8 +81,18 @@ class ReportStore:
     async def create_many(self, docs: list[dict[str, Any]]) -> None:
         """Store reports in one insert. A report id stored before (a resumed platform batch
         re-creating its reports) is left as it was; any other failure raises."""
+        # The queue first: an entry whose report was not stored is dropped by the worker,
+        # while a report stored without its entry would never be snapshotted.
+        await self._insert_new(self.snapshot_queue, [{"_id": d["_id"], "next_at": d["snapshot"]["next_at"]}
+                                                     for d in docs if d.get("snapshot")])
+        await self._insert_new(self.reports, docs)
+
+    @staticmethod
+    async def _insert_new(collection: Any, docs: list[dict[str, Any]]) -> None:
+        if not docs:
+            return
         try:
-            await self.reports.insert_many(docs, ordered=False)
+            await collection.insert_many(docs, ordered=False)
         except BulkWriteError as exc:
             if any(err.get("code") != DUPLICATE_KEY for err in exc.details.get("writeErrors", [])):
                 raise
@@ -127,20 +141,33 @@ class ReportStore:
 
     # ------------------------------------------------------------------ evidence snapshots
 
+    async def requeue_pending_snapshots(self) -> int:
+        """At start: queue the pending reports stored before the queue existed (one scan)."""
+        queued = {d["_id"] async for d in self.snapshot_queue.find({}, {"_id": 1})}
+        missing = [{"_id": d["_id"], "next_at": d["snapshot"].get("next_at")}
+                   async for d in self.reports.find({"snapshot.state": "pending"}, {"snapshot.next_at": 1})
+                   if d["_id"] not in queued]
+        await self._insert_new(self.snapshot_queue, missing)
+        return len(missing)
+
     async def claim_snapshot(self, *, now: datetime, lease: timedelta) -> dict[str, Any] | None:
         """One report whose target URLs wait to be fetched, leased so one worker takes it."""
-        return await self.reports.find_one_and_update(
-            {"snapshot.state": "pending", "snapshot.next_at": {"$lte": now}},
-            {"$set": {"snapshot.next_at": now + lease}},
-            projection={"snapshot": 1},
-            return_document=ReturnDocument.BEFORE,
-        )
+        while True:
+            job = await self.snapshot_queue.find_one_and_update(
+                {"next_at": {"$lte": now}}, {"$set": {"next_at": now + lease}}, return_document=ReturnDocument.BEFORE)
+            if job is None:
+                return None
+            doc = await self.reports.find_one({"_id": job["_id"]}, {"snapshot": 1})
+            if doc is not None and (doc.get("snapshot") or {}).get("state") == "pending":
+                return doc
+            await self.snapshot_queue.delete_one({"_id": job["_id"]})  # its report was never stored, or is done
 
     async def snapshot_url_done(self, *, report_id: str, url: str, seq: int) -> None:
         await self.reports.update_one({"_id": report_id}, {"$addToSet": {"snapshot.done": url, "snapshot.seqs": seq}})
 
     async def snapshot_finished(self, *, report_id: str) -> None:
         await self.reports.update_one({"_id": report_id}, {"$set": {"snapshot.state": "done"}})
+        await self.snapshot_queue.delete_one({"_id": report_id})
 
 
 def _reply_update(reply: ReporterReply) -> UpdateOne:
