@@ -158,6 +158,12 @@ class DispatchStore:
         cursor = self.cases.find(query, {"_outbox": 0, "history": 0, "chase_done": 0, "feedback_events": 0})
         return [doc async for doc in cursor.sort("deadline_at", ASCENDING).limit(limit)]
 
+    async def desk_cases(self, department: str, *, limit: int) -> list[dict[str, Any]]:
+        """A department's desk: the cases it handles or supervises (督办), newest deadline last."""
+        query = {"$or": [{"department_code": department}, {"escalated_to.code": department}]}
+        cursor = self.cases.find(query, {"_outbox": 0, "history": 0, "chase_done": 0, "feedback_events": 0})
+        return [doc async for doc in cursor.sort("deadline_at", ASCENDING).limit(limit)]
+
     async def record_digest(self, day: str, at: datetime, events: Outgoing) -> bool:
         """Stores the day's 09:00 digest with its events, once per day whatever the restarts."""
         try:

@@ -64,10 +64,13 @@ class Pages:
         existing = request.cookies.get(VISITOR_COOKIE)
         return (existing, False) if existing and len(existing) < 100 else (new_visitor_id(), True)
 
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def redirect(self, url: str) -> RedirectResponse:
+        return redirect(url)
+
+    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         visitor, fresh = self.visitor(request)
         context.setdefault("principal", getattr(request.state, "principal", None))
-        html = self.env.get_template(name).render(request=request, csrf_token=self.csrf.token(visitor), **context)
+        html = self.env.get_template(template).render(request=request, csrf_token=self.csrf.token(visitor), **context)
         response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
         if fresh:
             response.set_cookie(VISITOR_COOKIE, visitor, httponly=True, samesite="lax", secure=self.secure, path="/")
@@ -99,3 +102,18 @@ def install_page_errors(app: FastAPI, pages: Pages, *, prefixes: tuple[str, ...]
                             login_url=login_url)
 
     app.exception_handlers[StarletteHTTPException] = handler
+
+
+def page_routes_by_access(app: FastAPI) -> dict[str, list[str]]:
+    """{access: ["GET /path", ...]} for the routes kept out of the OpenAPI document (the
+    pages), so their access is a reviewed list like the API's (access.routes_by_access)."""
+    from fastapi.routing import APIRoute
+
+    from libs.common.http.access import route_access
+
+    out: dict[str, list[str]] = {}
+    for route in app.routes:
+        if isinstance(route, APIRoute) and not route.include_in_schema:
+            for method in sorted(route.methods):
+                out.setdefault(route_access(route), []).append(f"{method} {route.path}")
+    return {k: sorted(v) for k, v in sorted(out.items())}
