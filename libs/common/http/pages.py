@@ -107,13 +107,14 @@ def install_page_errors(app: FastAPI, pages: Pages, *, prefixes: tuple[str, ...]
 def page_routes_by_access(app: FastAPI) -> dict[str, list[str]]:
     """{access: ["GET /path", ...]} for the routes kept out of the OpenAPI document (the
     pages), so their access is a reviewed list like the API's (access.routes_by_access)."""
-    from fastapi.routing import APIRoute
+    from fastapi.routing import APIRoute, iter_route_contexts
 
-    from libs.common.http.access import route_access
+    from libs.common.http.access import ACCESS_KEY, DEFAULT
 
     out: dict[str, list[str]] = {}
-    for route in app.routes:
-        if isinstance(route, APIRoute) and not route.include_in_schema:
-            for method in sorted(route.methods):
-                out.setdefault(route_access(route), []).append(f"{method} {route.path}")
+    for route in iter_route_contexts(app.routes):  # routers included by FastAPI, flattened
+        if isinstance(route.original_route, APIRoute) and not getattr(route, "include_in_schema", True):
+            kind = (getattr(route, "openapi_extra", None) or {}).get(ACCESS_KEY, DEFAULT)
+            for method in sorted(route.methods or ()):
+                out.setdefault(kind, []).append(f"{method} {route.path}")
     return {k: sorted(v) for k, v in sorted(out.items())}
