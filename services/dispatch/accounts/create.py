@@ -48,6 +48,16 @@ async def create(settings: DispatchSettings, *, name: str, role: str, department
         await client.close()
 
 
+async def ensure(settings: DispatchSettings, *, name: str, role: str, department: str | None, display_name: str,
+                 password: str) -> bool:
+    """Creates the account unless it exists (`make run`'s local logins); True when created now."""
+    try:
+        await create(settings, name=name, role=role, department=department, display_name=display_name, password=password)
+    except AccountExists:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="创建登录账号（值班员、承办单位、管理员）")
     parser.add_argument("name", help="登录名：字母、数字、-、_ ，3 至 40 个字符")
