@@ -84,12 +84,13 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     system = Services(infra, folder)
     try:
         log(f"kafka {infra.kafka_bootstrap}, database {infra.mongo_uri}")
-        baseline = await relay_baseline.measure(infra.kafka_bootstrap, args.reports, json.dumps(reports(1, 7)[0]).encode())
+        baseline = await relay_baseline.measure(infra.kafka_bootstrap, args.reports, json.dumps(reports(1, 7)[0]).encode(),
+                                                infra.kafka_options, infra.kafka_env)
         log(f"bare relay: {baseline:.0f} messages/s")
         ceiling = await db_ceiling.measure(infra.mongo_uri)
         log("database alone: " + ", ".join(f"{k} {v:.0f}" for k, v in ceiling.items()))
         system.start()
-        watcher = ReplyWatcher(infra.kafka_bootstrap, f"{system.prefix}reports.replies")
+        watcher = ReplyWatcher(infra.kafka_bootstrap, f"{system.prefix}reports.replies", infra.kafka_options)
         await watcher.start()
         try:
             warm, _ = await saturation(system, watcher, 200, seed=1)

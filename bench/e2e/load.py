@@ -40,10 +40,10 @@ def pct(values: list[float], q: float) -> float:
 class ReplyWatcher:
     """Reads reports.replies from its current end, noting the first reply per report."""
 
-    def __init__(self, bootstrap: str, topic: str) -> None:
+    def __init__(self, bootstrap: str, topic: str, options: dict[str, Any]) -> None:
         # No group: every partition is assigned to this consumer, read from the end.
         self.consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, fetch_max_wait_ms=20,
-                                         enable_auto_commit=False, auto_offset_reset="latest")
+                                         enable_auto_commit=False, auto_offset_reset="latest", **options)
         self.run: Run | None = None
         self._task: asyncio.Task[None] | None = None
 

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import time
 import uuid
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from deploy.local.infra import create_topics
+from libs.common.kafka_auth import client_options
+from libs.common.settings import ServiceSettings
 
 PARTITIONS = 6
 
 
 async def hop(bootstrap: str, src: str, dst: str, group: str) -> None:
+    options = client_options(ServiceSettings())  # the same SCRAM login as the services (KAFKA_* settings)
     consumer = AIOKafkaConsumer(src, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-                                auto_offset_reset="earliest", fetch_max_wait_ms=50)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+                                auto_offset_reset="earliest", fetch_max_wait_ms=50, **options)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5, **options)
     await consumer.start()
     await producer.start()
     try:
@@ -38,17 +43,18 @@ async def hop(bootstrap: str, src: str, dst: str, group: str) -> None:
         await producer.stop()
 
 
-async def measure(bootstrap: str, messages: int, payload: bytes) -> float:
+async def measure(bootstrap: str, messages: int, payload: bytes, options: dict[str, Any], env: dict[str, str]) -> float:
     """Messages per second from the first produce to the last arrival on the third topic."""
     run = uuid.uuid4().hex[:6]
     topics = [f"bench-relay-{run}-{i}" for i in range(4)]
-    await create_topics(bootstrap, {t: PARTITIONS for t in topics})
+    await create_topics(bootstrap, {t: PARTITIONS for t in topics}, options=options)
     hops = [subprocess.Popen([sys.executable, "-m", "bench.e2e.relay_baseline", "hop", "--bootstrap", bootstrap,
-                              "--src", topics[i], "--dst", topics[i + 1], "--group", f"bench-relay-{run}-{i}"])
+                              "--src", topics[i], "--dst", topics[i + 1], "--group", f"bench-relay-{run}-{i}"],
+                             env=os.environ | env)
             for i in range(3)]
     sink = AIOKafkaConsumer(topics[3], bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
-                            fetch_max_wait_ms=50)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5)
+                            fetch_max_wait_ms=50, **options)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5, **options)
     await sink.start()
     await producer.start()
     try:

@@ -40,7 +40,7 @@ class Services:
         return os.environ | {
             "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka_bootstrap, "MONGO_URI": self.infra.mongo_uri,
             "TOPIC_PREFIX": self.prefix, "MONGO_DB_PREFIX": self.prefix.rstrip("-"), "DATA_DIR": str(self.folder),
-            "NETREPORT_SECRET_KEY": "bench-secret-key-0123456789", "LOG_JSON": "true",
+            "NETREPORT_SECRET_KEY": "bench-secret-key-0123456789", "LOG_JSON": "true", **self.infra.kafka_env,
             # A load test from one address: the per-address flood limit is lifted (the issue's own setup).
             "INTAKE_RATE_IP_PER_MINUTE": "100000000", "INTAKE_RATE_IP_BURST": "100000",
             "INTAKE_PUBLIC_BASE_URL": f"http://127.0.0.1:{self.ports.get('intake', 0)}",

@@ -10,6 +10,9 @@ this (INFRA.md): ACK commits even when the handler raised, NACK_ON_ERROR loops f
 Batches are what keeps the database's cost per report flat under load: a service with a
 batch handler (`handle_batch`) reads and writes a whole batch in a few commands; one with
 only `handle` is called event by event, in order, and still pays the inbox once per batch.
+A handler that is idempotent by its own state (it looks the event's effect up before acting,
+and its writes are guarded) subscribes with `inbox=False`: the inbox would only repeat that
+check at the price of a document per event (bench/README.md counts them).
 
 Failures:
 - a record that does not parse, or an event whose handling still fails after a few quick
@@ -96,13 +99,15 @@ def subscribe(
     outage_pause_s: float = 2.0,
     max_batch: int = MAX_BATCH,
     dead_letters: DeadLetters | None = None,
+    inbox_used: bool = True,
 ) -> None:
     """Register a reliable subscriber for `topic` in consumer group `group`."""
     if handle is None and handle_batch is None:
         raise ValueError("give handle or handle_batch")
     handlers: Handlers[E] = Handlers(handle, handle_batch)
     real_topic = bus.settings.topic(topic)
-    consumer = _Consumer(dead_letters or DeadLetters(bus, service), inbox, topic, group, model, handlers, attempts)
+    consumer = _Consumer(dead_letters or DeadLetters(bus, service), inbox if inbox_used else None, topic, group, model,
+                         handlers, attempts)
 
     async def consume(msg: InjectedMessage) -> None:
         clear_case(service)
@@ -149,7 +154,7 @@ def _count(service: str, topic: str, batch: _Batch) -> None:
 @dataclass
 class _Consumer(Generic[E]):
     dead_letters: DeadLetters
-    inbox: Inbox
+    inbox: Inbox | None  # None: the handler is idempotent by its own state
     topic: str
     group: str
     model: type[BaseModel]
@@ -182,8 +187,9 @@ class _Consumer(Generic[E]):
 
     async def _fresh(self, events: list[tuple[Any, E]], batch: _Batch) -> list[tuple[Any, E]]:
         """Events not handled before, each once (a batch may carry a redelivered repeat)."""
+        ids = [e.event_id for _, e in events]
         try:
-            unseen = await self.inbox.unseen(self.group, [e.event_id for _, e in events])
+            unseen = await self.inbox.unseen(self.group, ids) if self.inbox is not None else set(ids)
         except OUTAGES as exc:
             raise Outage() from exc
         fresh, taken = [], set()
@@ -224,7 +230,7 @@ class _Consumer(Generic[E]):
                 await work(events)
 
     async def _mark(self, done: list[tuple[Any, E]]) -> None:
-        if done:
+        if done and self.inbox is not None:
             try:
                 await self.inbox.mark_many(self.group, [e.event_id for _, e in done])
             except OUTAGES as exc:

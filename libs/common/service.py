@@ -75,11 +75,14 @@ class Runtime:
 
     def subscribe(self, *, topic: str, group: str, model: type[Event],
                   handle: Callable[[Any], Awaitable[None]] | None = None,
-                  handle_batch: Callable[[list[Any]], Awaitable[None]] | None = None) -> None:
+                  handle_batch: Callable[[list[Any]], Awaitable[None]] | None = None,
+                  idempotent: bool = False) -> None:
         """A reliable subscriber (libs.common.consumer) for this service: `handle_batch`
-        takes a whole batch of events at once, `handle` one event at a time."""
+        takes a whole batch of events at once, `handle` one event at a time; `idempotent`:
+        the handler is so by its own state, so no inbox is kept."""
         subscribe(self.broker, self.bus, self.inbox, topic=topic, group=group, model=model, handle=handle,
-                  handle_batch=handle_batch, service=self.settings.service_name, dead_letters=self.dead_letters)
+                  handle_batch=handle_batch, service=self.settings.service_name, dead_letters=self.dead_letters,
+                  inbox_used=not idempotent)
         self.consumed.add(topic)
         self.watches.add(Watch(group=self.settings.topic(group), topic=topic))  # the Kafka group id
 

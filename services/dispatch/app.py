@@ -73,7 +73,8 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
                                feedback_key=ctx.feedback_key)
 
     runtime.subscribe(topic=REPORTS_TRIAGED, group="dispatch",
-                      model=ReportTriaged, handle_batch=TriagedHandler(ctx).on_triaged_batch)
+                      model=ReportTriaged, handle_batch=TriagedHandler(ctx).on_triaged_batch,
+                      idempotent=True)  # a case is looked up first; a join is guarded by report id
     runtime.subscribe(topic=CASES_FEEDBACK, group="dispatch-feedback",
                       model=CaseFeedback, handle=FeedbackHandler(ctx).on_feedback)
     runtime.subscribe(topic=CASES_TAKEDOWN, group="dispatch-takedown",

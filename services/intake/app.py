@@ -63,7 +63,8 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
     ctx.wake_callbacks, ctx.wake_snapshots = deliverer.poke, snapshots.poke
 
     runtime.subscribe(topic=REPORTS_REPLIES, group="intake-replies",
-                      model=ReporterReply, handle_batch=make_reply_handler(store, clock, deliverer.poke))
+                      model=ReporterReply, handle_batch=make_reply_handler(store, clock, deliverer.poke),
+                      idempotent=True)  # a reply is recorded once by its event id (reply_events)
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()

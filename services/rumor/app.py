@@ -68,7 +68,8 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     deliveries = MediaConsumer(settings, runtime.dead_letters, topics=media_topics,
                                group=f"{settings.topic_prefix}rumor-media", handle=worker.on_delivery)
 
-    runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor", model=ReportTriaged, handle=desk.on_triaged)
+    runtime.subscribe(topic=REPORTS_TRIAGED, group="rumor", model=ReportTriaged, handle=desk.on_triaged,
+                      idempotent=True)  # a report already in a claim is not placed again
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()

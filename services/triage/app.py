@@ -22,6 +22,8 @@ def create_app(settings: TriageSettings | None = None, clock: Clock | None = Non
 
     runtime.subscribe(topic=REPORTS_SUBMITTED, group="triage",
                       model=ReportSubmitted, handle_batch=triage.on_submitted_batch)
+    # Keeps its inbox: a stored decision is published again on redelivery (the first try may have
+    # stopped before publishing), and only the inbox knows the publication went out.
 
     async def on_start(rt: Runtime) -> None:
         rules.get()  # fail at start, not on the first report, if a rule file is broken

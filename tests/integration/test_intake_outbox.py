@@ -60,3 +60,29 @@ async def test_reports_taken_while_kafka_is_down_reach_kafka_exactly_once_when_i
 
 async def _backlog_is_zero(relay) -> bool:  # type: ignore[no-untyped-def]
     return await relay.measure_backlog() == 0
+
+
+async def test_an_entry_kafka_refuses_for_good_is_set_aside_and_the_entries_after_it_are_published(
+        infra, topic_prefix, mongo_db_name):
+    settings = settings_for(infra, topic_prefix, mongo_db_name)
+    topic = settings.topic(REPORTS_SUBMITTED)
+    app = create_app(settings)
+    relay = app.state.ctx.relay
+    async with running(app) as client:
+        first = (await client.post("/api/v1/reports", json={"text": "第一条：某网站售卖管制刀具"})).json()
+        await read_topic(infra.kafka_bootstrap, topic, until=lambda ms: first["report_id"] in {m["report"]["report_id"] for m in ms})
+        reports = app.state.ctx.store.reports
+        stored = await app.state.ctx.store.get_by_id(report_id=first["report_id"])
+        # A 2 MB entry (over the producer's and the broker's limit) queued before a normal one
+        # in the same lane: the old relay retried it forever and nothing behind it moved.
+        template = {"topic": REPORTS_SUBMITTED, "key": "same-lane", "type": "report.submitted", "at": None}
+        huge = {**template, "event_id": "too-large-1", "value": "x" * 2_000_000}
+        normal = {**template, "event_id": "after-the-large-one", "value": '{"probe": "after-the-large-one"}'}
+        await reports.update_one({"_id": stored["_id"]}, {"$push": {"_outbox": {"$each": [huge, normal]}}})
+        relay.sweep_soon()
+        await wait_for(lambda: _backlog_is_zero(relay), timeout=60, interval=0.5)
+        after = await read_topic(infra.kafka_bootstrap, topic, until=lambda ms: any(m.get("probe") for m in ms))
+        set_aside = (await reports.find_one({"_id": stored["_id"]}))["_outbox_failed"]
+    assert [m["probe"] for m in after if m.get("probe")] == ["after-the-large-one"]
+    assert [(f["event_id"], len(f["value"])) for f in set_aside] == [("too-large-1", 2000)]
+    assert "TooLarge" in set_aside[0]["reason"]

@@ -192,3 +192,27 @@ def test_rumor_operator_routes_document_their_refusals_with_the_error_body(servi
         if method in ("post", "put"):
             assert "409" in codes, (method, path)
         assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+
+
+# Reviewed in SECURITY.md: a route that answers without an operator's token is a decision.
+PUBLIC_SURFACE = {
+    "intake": {"public": ["GET /api/v1/reports/{tracking_no}", "GET /asyncapi.json", "GET /health/live", "GET /health/ready",
+                          "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
+                          "POST /api/v1/reports", "POST /api/v1/volunteers"],
+               "signed": ["GET /open311/v2/requests.{format}", "GET /open311/v2/requests/{service_request_id}.{format}",
+                          "POST /api/v1/platforms/{platform_id}/reports", "POST /open311/v2/requests.{format}"],
+               "volunteer": ["GET /api/v1/volunteers/{volunteer_id}", "POST /api/v1/volunteers/{volunteer_id}/reports"]},
+    "triage": {"public": ["GET /asyncapi.json", "GET /health/live", "GET /health/ready"]},
+    "dispatch": {"public": ["GET /asyncapi.json", "GET /health/live", "GET /health/ready"],
+                 "signed": ["POST /api/v1/platforms/{platform_id}/feedback"]},
+    "rumor": {"public": ["GET /asyncapi.json", "GET /health/live", "GET /health/ready", "GET /rebuttals/feed.atom",
+                         "GET /rebuttals/{rebuttal_id}"]},
+}
+
+
+@pytest.mark.parametrize("service", ["intake", "triage", "dispatch", "rumor"])
+def test_the_public_surface_of_each_service_is_exactly_the_reviewed_list(service_apps: dict, service: str) -> None:
+    from libs.common.http.access import DELEGATED, routes_by_access
+
+    opened = {kind: routes for kind, routes in routes_by_access(service_apps[service]).items() if kind in DELEGATED}
+    assert opened == PUBLIC_SURFACE[service]
