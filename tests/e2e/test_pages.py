@@ -10,15 +10,16 @@ import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.conftest import ROOT
 from tests.support.auth import E2E_OPERATOR_TOKEN
 from tests.support.browser import ARGS, CHROMIUM, check_page
 
+ROOT = Path(__file__).resolve().parents[2]
 POLICE, MARKET = "nn-city-police", "nn-city-market"
 ACCOUNTS = {  # login name: (role, department, password)
     "duty-e2e": ("operator", None, "duty-officer-password-1"),
