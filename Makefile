@@ -48,10 +48,11 @@ $(CONTRACTS)/lib/.installed: $(CONTRACTS)/pom.xml
 
 # Debian's chromium: the browser the page tests (tests/e2e/test_pages.py) drive through
 # Playwright. Never `playwright install`: its browser download is not a package we pin.
+# A Chinese font (WenQuanYi Micro Hei, small) so the screenshots show the pages' text.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "installing chromium (Debian package)"; \
-	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || { \
+	  echo "installing chromium and a Chinese font (Debian packages)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 contract-tools: $(CONTRACTS)/node_modules/.installed $(CONTRACTS)/lib/.installed
 

@@ -116,9 +116,9 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     desk = _page(browser)
     _log_in(desk, dispatch, "police-desk", accounts["police-desk"][2])
     assert desk.url.endswith("/desk")
-    _reload_until(desk, f"{dispatch}/desk", lambda p: p.get_by_text(GAMBLING[:20]).count() > 0)
+    _reload_until(desk, f"{dispatch}/desk", lambda p: p.get_by_text(GAMBLING[:12]).count() > 0)
     check_page(desk, "05-desk-queue")
-    desk.get_by_text(GAMBLING[:20]).locator("xpath=ancestor::tr//a").first.click()
+    desk.get_by_text(GAMBLING[:12]).locator("xpath=ancestor::tr//a").first.click()
     case_id = desk.url.rsplit("/", 1)[1]
     check_page(desk, "06-desk-case")
     desk.get_by_role("button", name="受理").click()
@@ -175,7 +175,7 @@ def _case_of(system, text: str, department: str, timeout: float = 90.0) -> str:
             cases = client.get(f"{system.urls['dispatch']}/api/v1/cases", params={"department": department}).json()
             for case in cases:
                 full = client.get(f"{system.urls['dispatch']}/api/v1/cases/{case['case_id']}").json()
-                if full.get("summary", "").startswith(text[:30]):
+                if full.get("summary", "").startswith(text[:12]):
                     return case["case_id"]
             time.sleep(1)
     raise AssertionError(f"no case for the report at {department}")
@@ -190,7 +190,7 @@ def test_a_department_cannot_open_or_answer_another_departments_case(system, acc
     dispatch = system.urls["dispatch"]
     _log_in(page, dispatch, "market-desk", accounts["market-desk"][2])
     page.goto(f"{dispatch}/desk")
-    assert page.get_by_text(text[:20]).count() == 0
+    assert page.get_by_text(text[:12]).count() == 0
     response = page.goto(f"{dispatch}/desk/cases/{case_id}")
     assert response.status == 404
     check_page(page, "14-desk-other-departments-case")
