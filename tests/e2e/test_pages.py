@@ -191,10 +191,10 @@ def test_a_department_cannot_open_or_answer_another_departments_case(system, acc
     _log_in(page, dispatch, "market-desk", accounts["market-desk"][2])
     page.goto(f"{dispatch}/desk")
     assert page.get_by_text(text[:12]).count() == 0
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
     response = page.goto(f"{dispatch}/desk/cases/{case_id}")
     assert response.status == 404
     check_page(page, "14-desk-other-departments-case")
-    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
     answer = page.request.post(f"{dispatch}/desk/cases/{case_id}/answer",
                                form={"csrf_token": csrf, "action": "rejected", "dispatch_no": "1", "result": "不是我们的"})
     assert answer.status == 404
