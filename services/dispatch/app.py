@@ -101,7 +101,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",
                     topics=topics, on_start=on_start, after_kafka=after_kafka,
                     body_limits={"/api/v1/platforms/": PLATFORM_FEEDBACK_MAX_BODY}, sessions=site.sessions.check)
-    install_pages(app, site)
+    install_pages(app, site, settings)
     for router in (case_routes.router, statistics_routes.router, platform_routes.router):
         app.include_router(router)
     app.state.ctx, app.state.scheduler, app.state.takedowns = ctx, scheduler, takedowns

@@ -30,8 +30,10 @@ class RumorAnswer:
 
 
 class RumorClient:
-    def __init__(self, base_url: str | None, token: str | None, timeout_s: float = 10.0) -> None:
+    def __init__(self, base_url: str | None, token: str | None, timeout_s: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.base_url, self.token, self.timeout_s = (base_url or "").rstrip("/"), token, timeout_s
+        self.transport = transport  # tests: a stand-in for rumor's API
 
     @property
     def configured(self) -> bool:
@@ -40,7 +42,7 @@ class RumorClient:
     async def call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None) -> RumorAnswer:
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
-            async with httpx.AsyncClient(timeout=self.timeout_s) as client:
+            async with httpx.AsyncClient(timeout=self.timeout_s, transport=self.transport) as client:
                 r = await client.request(method, f"{self.base_url}/api/v1{path}", json=json, params=params, headers=headers)
         except httpx.HTTPError as exc:
             return RumorAnswer(503, {"message": f"谣言服务暂不可用（{type(exc).__name__}），请稍后重试"})

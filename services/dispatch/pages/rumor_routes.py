@@ -35,7 +35,7 @@ async def claims(request: Request, site: SiteDep,
     if not answer.ok:
         raise ApiError(502, "rumor_unavailable", answer.message)
     return site.pages.render(request, "rumor_list.html", claims=answer.body["items"], total=answer.body["total"],
-                             status=status)
+                             status_filter=status)
 
 
 async def _detail(request: Request, site: SiteDep, claim_id: str, *, done: str | None = None,

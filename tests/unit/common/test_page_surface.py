@@ -9,7 +9,11 @@ PAGE_SURFACE = {
     "triage": {"public": ["GET /metrics"]},
     "dispatch": {"admin": ["GET /console/audit"],
                  "department": ["GET /desk", "GET /desk/cases/{case_id}", "POST /desk/cases/{case_id}/answer"],
-                 "operator": ["GET /console", "GET /console/cases/{case_id}", "GET /console/reports"],
+                 "operator": ["GET /console", "GET /console/cases/{case_id}", "GET /console/reports",
+                              "GET /console/rumors", "GET /console/rumors/{claim_id}",
+                              "POST /console/rumors/{claim_id}/deliveries/{channel}/republish",
+                              "POST /console/rumors/{claim_id}/publish", "POST /console/rumors/{claim_id}/rebuttal",
+                              "POST /console/rumors/{claim_id}/verification"],
                  "public": ["GET /login", "GET /metrics", "POST /login", "POST /logout"]},
     "rumor": {"public": ["GET /metrics"]},
 }
