@@ -101,6 +101,7 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     page.get_by_label("被举报网址（可选）").fill("https://bet.example.com/join")
     page.get_by_label("被举报账号（可选）").fill("百家乐代理8888")
     page.get_by_label("地点（可选）").fill("南宁市青秀区新竹街道")
+    page.get_by_label("所在区县、街道（乡镇）（可选）").select_option("450103001")  # the division picker
     page.get_by_label("姓名（可选）").fill("王五")
     page.get_by_label("联系电话（可选）").fill("13800001111")
     page.get_by_role("button", name="提交举报").click()
@@ -226,3 +227,89 @@ def test_a_form_posted_without_its_csrf_token_is_refused(system, accounts, brows
                                 form={"action": "accepted", "dispatch_no": "1"})
     assert refused.status == 403
     assert httpx.post(f"{dispatch}/login", data={"name": "police-desk", "password": ACCOUNTS["police-desk"][2]}).status_code == 403
+
+
+WATER = ["网传南宁明天起全城停水三天，说是自来水厂被污染了，大家赶紧囤水",
+         "朋友圈都在转南宁自来水厂被污染、全城停水三天的消息，让大家马上囤水，是真的吗"]
+
+
+@pytest.fixture(scope="module")
+def console_with_rumor(system):
+    """One more dispatch instance, configured with rumor's API for the console's rumor pages
+    (instances share the database and consumer groups, as when dispatch is scaled out)."""
+    port = _free_port()
+    env = system.env | {"DISPATCH_RUMOR_URL": system.urls["rumor"], "DISPATCH_RUMOR_TOKEN": E2E_OPERATOR_TOKEN,
+                        "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT", "KAFKA_SASL_USERNAME": "dispatch",
+                        "KAFKA_SASL_PASSWORD": system.passwords["dispatch"], "KAFKA_CREATE_TOPICS": "false"}
+    log = open(system.logs / "dispatch-console.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "services.dispatch.app:create_app", "--factory",
+                             "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, (system.logs / "dispatch-console.log").read_text()[-3000:]
+            try:
+                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the second dispatch instance did not get ready"
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_operator_verifies_a_rumor_and_publishes_its_rebuttal_from_the_console_and_sees_each_channel(
+        system, accounts, browser, console_with_rumor):
+    operator = {"Authorization": f"Bearer {E2E_OPERATOR_TOKEN}"}
+    for text in WATER:
+        httpx.post(f"{system.urls['intake']}/api/v1/reports",
+                   json={"text": text, "category_hint": "rumor", "location": "南宁市青秀区"}).raise_for_status()
+    deadline, claim = time.monotonic() + 90, None
+    while claim is None:
+        items = httpx.get(f"{system.urls['rumor']}/api/v1/claims", headers=operator, params={"limit": 200}).json()["items"]
+        mine = [c for c in items if any("停水三天" in t for t in c["sample_texts"]) and c["report_count"] >= 2]
+        claim = mine[0] if mine else None
+        assert claim or time.monotonic() < deadline, "the two reports did not make one claim"
+        time.sleep(0.5)
+
+    page, console = _page(browser), console_with_rumor
+    _log_in(page, console, "duty-e2e", accounts["duty-e2e"][2])
+    page.goto(f"{console}/console/rumors")
+    link = page.locator(f"a[href='/console/rumors/{claim['claim_id']}']")
+    expect(link).to_be_visible()
+    check_page(page, "16-console-rumors")
+    link.click()
+    check_page(page, "17-console-rumor-claim")
+    page.get_by_label("虚假（谣言）").check()
+    page.get_by_label("核查说明（内部记录）").fill("已向市水务局核实：供水正常")
+    page.get_by_role("button", name="记录核查结论").click()
+    expect(page.locator("#done")).to_have_text("核查结论已记录")
+    page.get_by_label("标题").fill("“南宁全城停水三天”系谣言")
+    page.get_by_label("正文").fill("近日，网传南宁全城停水三天。\n经市水务局核实，全市供水正常，水质达标。")
+    page.get_by_label("发布机构").fill("南宁市水务局")
+    page.get_by_label("核查的说法").fill("南宁全城停水三天")
+    page.get_by_role("button", name="保存并预览").click()
+    expect(page.locator("#preview")).to_contain_text("全市供水正常")
+    check_page(page, "18-console-rumor-preview")
+    page.get_by_role("button", name="一键发布").click()
+    expect(page.locator("#done")).to_have_text("已一键发布到媒体矩阵全部渠道")
+    expect(page.locator("#claim-status")).to_contain_text("已发布")
+    _reload_until(page, f"{console}/console/rumors/{claim['claim_id']}",
+                  lambda p: p.locator("#deliveries").get_by_text("已送达").count() > 0, timeout=60)
+    check_page(page, "19-console-rumor-deliveries")

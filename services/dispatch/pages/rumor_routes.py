@@ -31,7 +31,8 @@ def _client(request: Request) -> RumorClient:
 @router.get("")
 async def claims(request: Request, site: SiteDep,
                  status: Annotated[Literal["", "open", "verified", "published", "withdrawn"], Query()] = "") -> Response:
-    answer = await _client(request).call("GET", "/claims", params={"status": status or None, "limit": 200})
+    params: dict[str, Any] = {"limit": 200} | ({"status": status} if status else {})
+    answer = await _client(request).call("GET", "/claims", params=params)
     if not answer.ok:
         raise ApiError(502, "rumor_unavailable", answer.message)
     return site.pages.render(request, "rumor_list.html", claims=answer.body["items"], total=answer.body["total"],

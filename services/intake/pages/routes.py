@@ -19,16 +19,18 @@ from services.intake import metrics
 from services.intake.auth import ip_rate_limit
 from services.intake.context import Ctx
 from services.intake.pages import form as report_form
+from services.intake.pages.divisions import load_divisions
 from services.intake.report_routes import TRACKING_NO, find_own_report, status_of, submit_report
 
 TEMPLATES = Path(__file__).with_name("templates")
 public = access("public")
+CITY, COUNTIES = load_divisions()
 router = APIRouter(include_in_schema=False, dependencies=[Depends(ip_rate_limit)])
 
 
 def _page_context(ctx: Ctx) -> dict[str, object]:
     terms = ctx.danger_terms
-    return {"categories": CATEGORIES, "zones": ZONES,
+    return {"categories": CATEGORIES, "zones": ZONES, "city": CITY, "counties": COUNTIES,
             # The form's script warns at once when the text reads as imminent danger; the
             # server decides again on submission (the same terms, services/intake/danger.py).
             "danger_terms": json.dumps({"life": terms.life, "now": terms.now, "acts": terms.acts}, ensure_ascii=False).replace("<", "\\u003c")}

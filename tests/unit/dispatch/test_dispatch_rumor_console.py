@@ -38,6 +38,7 @@ def console(calls: list[tuple[str, str, Any]], refuse: bool = False) -> tuple[Te
         body = json.loads(request.content) if request.content else None
         calls.append((request.method, request.url.path, body))
         if request.method == "GET" and request.url.path.endswith("/claims"):
+            assert b"status=&" not in request.url.query + b"&"  # no filter: no empty value the API would refuse
             return httpx.Response(200, json={"total": 1, "items": [CLAIM]})
         if request.method == "GET":
             return httpx.Response(200, json=CLAIM)

@@ -22,3 +22,14 @@ def test_each_refused_field_gets_its_chinese_reason():
     assert "不是有效的网址" in errors["target_urls"]
     assert errors["contact_phone"] == "格式不正确" and errors["region_code"] == "格式不正确"
     assert "取值不在允许范围内" in errors["category_hint"]
+
+
+def test_the_division_picker_offers_the_directorys_counties_and_townships():
+    from services.intake.pages.divisions import load_divisions
+
+    city, counties = load_divisions()
+    assert city == "南宁市"
+    qingxiu = next(c for c in counties if c.name == "青秀区")
+    assert qingxiu.code == "450103" and ("450103001", "新竹街道") in qingxiu.townships
+    report, errors = parse({"text": "举报内容", "region_code": "450103001"})
+    assert errors == {} and report is not None and report.region_code == "450103001"
