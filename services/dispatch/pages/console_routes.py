@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from libs.common.http.access import CurrentPrincipal, access
 from libs.common.http.errors import ApiError
-from libs.common.vocabulary import CATEGORIES, SEVERITIES
+from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES
 from services.dispatch.context import Ctx
 from services.dispatch.pages import views
 from services.dispatch.pages.site import SiteDep
@@ -43,7 +43,9 @@ async def case_detail(request: Request, ctx: Ctx, site: SiteDep, who: CurrentPri
         raise ApiError(404, "not_found", "没有这个案件")
     await site.audit(request, ctx, who, "case.view", case_id=case_id)
     return site.pages.render(request, "console_case.html", case=case, row=views.row(case, ctx.clock.now()),
-                             answers=views.answers(case), history=case.get("history", []), event_zh=views.EVENT_ZH)
+                             answers=views.answers(case), history=case.get("history", []), event_zh=views.EVENT_ZH,
+                             categories=CATEGORIES, severities=SEVERITIES, zones=ZONES,
+                             reviewed=request.query_params.get("reviewed") == "1")
 
 
 @router.get("/reports")
