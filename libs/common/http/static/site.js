@@ -19,6 +19,16 @@
       var show = function () { left.textContent = "还可输入 " + (max - text.value.length) + " 字"; };
       text.addEventListener("input", show); show();
     }
+    // Live lists (the console's cases, a desk's queue): reloaded every N seconds while the
+    // page is in front and nobody is typing in it, so new cases appear without a click.
+    var live = document.querySelector("[data-refresh]");
+    if (live) {
+      var every = Math.max(10, parseInt(live.getAttribute("data-refresh"), 10) || 30) * 1000;
+      setInterval(function () {
+        var typing = document.activeElement && /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+        if (document.visibilityState === "visible" && !typing) { window.location.reload(); }
+      }, every);
+    }
     // A submit button is disabled once pressed, so a double tap does not send twice.
     Array.prototype.forEach.call(document.querySelectorAll("form[data-once]"), function (form) {
       form.addEventListener("submit", function () {
