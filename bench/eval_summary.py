@@ -41,11 +41,12 @@ from services.triage.train import calibrated, cross_validated, train_model  # no
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 UNSEEN = ROOT / "bench" / "unseen"
+UNSEEN2 = ROOT / "bench" / "unseen2"  # a second blind set, written later by other hands (its README)
 REPORT_SETS = {"dev": SHARED / "reports-dev.jsonl", "own holdout": ROOT / "bench" / "holdout" / "reports-holdout.jsonl"}
 RUMOR_SETS = {"dev": SHARED / "rumor-clusters-dev.jsonl",
               "corpus CV": ROOT / "tests" / "unit" / "rumor" / "data" / "tuning.jsonl",
               "own holdout": ROOT / "bench" / "holdout" / "rumor-clusters-holdout.jsonl"}
-COLUMNS = ("dev", "corpus CV", "own holdout", "unseen")
+COLUMNS = ("dev", "corpus CV", "own holdout", "unseen", "unseen2")
 ROWS = ("category macro-F1", "severity exact", "urgent recall", "major recall", "validity", "zone accuracy",
         "place: other city transferred", "place: home county placed", "rumor pairwise F1")
 
@@ -110,8 +111,11 @@ class Column:
 def evaluate(rules: TriageRules, directory: Directory, extra: Sequence[Any] = (),
              unseen: Path | None = None) -> dict[str, Column]:
     unseen_reports, unseen_rumor = unseen_files(unseen)
-    sets = dict(REPORT_SETS) | ({"unseen": unseen_reports} if unseen_reports else {})
-    rumors = dict(RUMOR_SETS) | ({"unseen": unseen_rumor} if unseen_rumor else {})
+    second_reports, second_rumor = unseen_files(UNSEEN2) if unseen is None else (None, None)
+    sets = dict(REPORT_SETS) | ({"unseen": unseen_reports} if unseen_reports else {}) \
+        | ({"unseen2": second_reports} if second_reports else {})
+    rumors = dict(RUMOR_SETS) | ({"unseen": unseen_rumor} if unseen_rumor else {}) \
+        | ({"unseen2": second_rumor} if second_rumor else {})
     columns: dict[str, Column] = {}
     for name, path in sets.items():
         if path.exists():

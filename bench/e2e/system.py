@@ -93,12 +93,20 @@ class Services:
                 out[name][command] = out[name].get(command, 0.0) + float(m["value"])
         return out
 
-    def rss_mb(self) -> dict[str, float]:
+    def pids(self) -> dict[str, int]:
         pids = {name: proc.pid for name, proc in self.procs.items()}
         for server in (self.infra.kafka, self.infra.mongo):
             if server is not None and server.process is not None:
                 pids[server.name] = server.process.pid
-        return {name: _rss_mb(pid) for name, pid in pids.items()}
+        pids["load generator"] = os.getpid()
+        return pids
+
+    def rss_mb(self) -> dict[str, float]:
+        return {name: _rss_mb(pid) for name, pid in self.pids().items() if name != "load generator"}
+
+    def cpu_s(self) -> dict[str, float]:
+        """CPU seconds (user + system) each process has used so far: the profile by process."""
+        return {name: _cpu_s(pid) for name, pid in self.pids().items()}
 
 
 def _rss_mb(pid: int) -> float:
@@ -109,6 +117,14 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def diff(after: dict[str, dict[str, float]], before: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from libs.common.event_docs import CASE_EVENT_DATA, REPORTER_PID
 from libs.common.vocabulary import Category, Channel, Severity, Zone
@@ -58,6 +58,17 @@ class Event(BaseModel):
     event_id: Id = Field(default_factory=new_event_id,
                           description="Unique id of this event. Delivery is at-least-once: skip an id already handled.")
     occurred_at: datetime = Field(default_factory=utcnow, description="When it happened (RFC 3339, UTC).")
+
+    # The newest schema this code understands; a later version may have changed a field's
+    # meaning, so it is refused (dead-lettered with the reason) rather than read as this one.
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        if version > cls.SCHEMA_VERSION:
+            raise ValueError(f"schema_version {version} is newer than {cls.SCHEMA_VERSION}, the one this consumer reads")
+        return version
 
     @property
     def key(self) -> str:  # overridden by every concrete event

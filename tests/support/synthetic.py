@@ -1,5 +1,5 @@
-"""Synthetic reports for the benchmark, as varied as real ones: each text joins two lines of
-the project's own training corpus (services/triage/corpus, never the evaluation sets) with
+"""Synthetic reports for the benchmark and the fault tests, as varied as real ones: each
+text joins two lines of the project's own training corpus (services/triage/corpus, never the evaluation sets) with
 a place and a number, so two reports rarely read alike; most are about a target of their
 own (a new case each), some about a target reported before (they join its case), a few
 are empty (invalid). Rumor lines go to the rumor desk as they would in production."""

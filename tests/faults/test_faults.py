@@ -1,0 +1,171 @@
+"""Faults over the real servers: reports stream in at a steady rate, one part dies (or
+stalls) in the middle and comes back, and afterwards every accepted report is checked by
+its id (tests.support.faults): stored, judged once, in one case, dispatched to one handler
+per round, answered once per kind. Every service must be healthy again by itself."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import signal
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from tests.support.faults import Stream, drain, read_all, read_ledger, stream
+from tests.support.kafka import kafka_options
+
+RATE, SECONDS, FAULT_AT_S = 8.0, 20.0, 6.0
+
+
+async def run_with(services, fault, seed: int) -> Stream:  # type: ignore[no-untyped-def]
+    seen = await stream(services.urls["intake"], rate=RATE, seconds=SECONDS, seed=seed, fault=fault, fault_at_s=FAULT_AT_S)
+    await asyncio.to_thread(services.wait_ready, timeout=120)  # back by themselves: nobody restarts them here
+    accepted = set(seen.accepted)
+    unanswered = await drain(services.infra.kafka_bootstrap, services.prefix, accepted)
+    ledger = await read_ledger(services.infra.kafka_bootstrap, services.infra.mongo_uri, services.prefix,
+                               services.db_prefix)
+    problems = [f"{r}: never answered" for r in sorted(unanswered)] + ledger.problems(accepted)
+    assert not problems, f"{len(problems)} problems, refused {dict(seen.refused)}:\n" + "\n".join(problems[:40])
+    # The stream really ran through the fault, and something was really dispatched.
+    assert len(accepted) >= RATE * SECONDS * 0.5, (len(accepted), dict(seen.refused))
+    assert ledger.dispatched_cases() & {ledger.cases_of_reports[r] for r in accepted if r in ledger.cases_of_reports}
+    return seen
+
+
+@pytest.mark.parametrize("name", ["intake", "triage", "dispatch", "rumor"])
+async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_nothing(services, name):
+    async def fault() -> None:
+        await asyncio.to_thread(services.kill, name)
+        await asyncio.sleep(3)
+        services.start(name)
+
+    seen = await run_with(services, fault, seed=hash(name) % 1000)
+    if name == "intake":  # while it was down the reporters were refused, not told 202
+        assert seen.refused
+
+
+async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twice(services):
+    async def fault() -> None:
+        services.pause("triage")
+        await asyncio.sleep(15)  # longer than the consumer session timeout: the group moves on without it
+        services.resume("triage")
+
+    await run_with(services, fault, seed=77)
+
+
+async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_doubles_nothing(services):
+    kafka = services.infra.kafka
+    if kafka is None:
+        pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must kill the session's own Kafka")
+
+    async def fault() -> None:
+        kafka.process.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(kafka.process.wait, 10)
+        await asyncio.sleep(3)
+        await asyncio.to_thread(kafka.start)
+        await asyncio.to_thread(kafka.wait_ready, 120)
+
+    try:
+        seen = await run_with(services, fault, seed=91)
+    finally:
+        if kafka.process is None or kafka.process.poll() is not None:  # never leave the shared Kafka down
+            await asyncio.to_thread(kafka.start)
+            await asyncio.to_thread(kafka.wait_ready, 120)
+    assert not seen.refused.get("500")
+
+
+async def test_the_database_killed_with_sigkill_is_answered_503_then_everything_accepted_is_kept(services):
+    mongo = services.infra.mongo
+    if mongo is None:
+        pytest.skip("the database is external (TEST_MONGO_URI): this test must kill the session's own database")
+
+    async def fault() -> None:
+        mongo.process.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(mongo.process.wait, 10)
+        await asyncio.sleep(3)
+        await asyncio.to_thread(mongo.start)
+        await asyncio.to_thread(mongo.wait_ready, 60)
+
+    try:
+        seen = await run_with(services, fault, seed=93)
+    finally:
+        if mongo.process is None or mongo.process.poll() is not None:
+            await asyncio.to_thread(mongo.start)
+            await asyncio.to_thread(mongo.wait_ready, 60)
+    assert seen.refused.get("503"), dict(seen.refused)  # refused clearly while it was down, never a 500
+    assert not seen.refused.get("500")
+
+
+async def test_two_instances_of_each_consumer_one_killed_mid_stream_rebalance_without_loss_or_double(services):
+    consumers = ("triage", "dispatch", "rumor")
+    replicas = [services.start(name, replica=2) for name in consumers]
+    await asyncio.to_thread(services.wait_ready, tuple(replicas), 90)
+
+    async def fault() -> None:  # the first instance of each dies at once; the second takes its partitions
+        for name in consumers:
+            await asyncio.to_thread(services.kill, name)
+        await asyncio.sleep(5)
+        for name in consumers:
+            services.start(name)
+
+    try:
+        await run_with(services, fault, seed=95)
+    finally:
+        for key in replicas:
+            services.stop(key)
+
+
+# Every topic the system consumes, with the consumer groups that read it (each dead-letters apart).
+CONSUMED = {"reports.submitted": {"triage"}, "reports.triaged": {"dispatch", "rumor"},
+            "reports.replies": {"intake-replies"}, "cases.feedback": {"dispatch-feedback"},
+            "cases.takedown": {"dispatch-takedown"}, "rumors.events": {"dispatch-rumors"},
+            "media.website": {"rumor-media"}}
+EVENT_TYPES = {"reports.submitted": "report.submitted", "reports.triaged": "report.triaged",
+               "reports.replies": "reporter.reply", "cases.feedback": "case.feedback",
+               "cases.takedown": "takedown.requested", "rumors.events": "rumor.event", "media.website": "media.delivery"}
+
+
+def poison_for(topic: str) -> dict[str, bytes]:
+    kind = EVENT_TYPES[topic]
+    return {
+        "invalid JSON": b'{"event_id": "poison", "type": ' + topic.encode(),
+        "newer schema version": json.dumps({"schema_version": 9, "event_id": f"poison-v9-{topic}", "type": kind}).encode(),
+        "missing fields": json.dumps({"event_id": f"poison-missing-{topic}", "type": kind}).encode(),
+        "unknown event type": json.dumps({"event_id": f"poison-type-{topic}", "type": "no.such.event"}).encode(),
+        # Under the broker's limit, but its dead letter (base64 of it all) would not be.
+        "too large for its dead letter": json.dumps({"event_id": f"poison-big-{topic}", "pad": "x" * 950_000}).encode(),
+    }
+
+
+async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_and_the_good_messages_flow(services):
+    sent: dict[str, dict[str, str]] = {}  # topic -> sha256 -> what it was
+
+    async def fault() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=services.infra.kafka_bootstrap, **kafka_options(),
+                                    max_request_size=2_000_000, enable_idempotence=True)
+        await producer.start()
+        try:
+            for topic in CONSUMED:
+                sent[topic] = {}
+                for what, value in poison_for(topic).items():
+                    await producer.send_and_wait(services.prefix + topic, value, key=b"poison")
+                    sent[topic][hashlib.sha256(value).hexdigest()] = what
+        finally:
+            await producer.stop()
+
+    await run_with(services, fault, seed=97)  # the good reports around the poison all went through
+    letters = await read_all(services.infra.kafka_bootstrap, rf"^{re.escape(services.prefix)}.+\.dlq$", quiet_s=5)
+    missing = []
+    for topic, groups in CONSUMED.items():
+        found = {(l["value_sha256"], l["consumer"].removeprefix(services.prefix)): l
+                 for l in letters.get(f"{services.prefix}{topic}.dlq", [])}
+        for sha, what in sent[topic].items():
+            for group in groups:
+                letter = found.get((sha, group))
+                if letter is None:
+                    missing.append(f"{topic} ({group}): {what} not dead-lettered")
+                elif not letter["error"] or (what.startswith("too large") and not letter["truncated"]):
+                    missing.append(f"{topic} ({group}): {what} dead-lettered without its reason or its bound")
+    assert not missing, "\n".join(missing)
