@@ -6,17 +6,23 @@ Every page is photographed at desktop and phone width (tests/support/browser.py)
 checked with axe-core for serious accessibility violations."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import subprocess
 import sys
+import threading
 import time
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from services.rumor.matrix import dev_secret, load_matrix
 from tests.support.auth import E2E_OPERATOR_TOKEN
+from tests.support.rumor import ChannelReceiver
 from tests.support.browser import ARGS, CHROMIUM, check_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -266,6 +272,31 @@ def console_with_rumor(system):
             proc.kill()
 
 
+@contextlib.contextmanager
+def _channels(system):
+    """The media matrix's webhook channels (tests.support.rumor.ChannelReceiver) on the port the
+    running rumor delivers to, in a thread of their own (the browser API here is synchronous).
+    Every delivery of this test is taken here, so none is left retrying for a later test."""
+    port = urlsplit(system.env["RUMOR_CHANNEL_URL_TEMPLATE"].replace("{code}", "x")).port
+    receiver = ChannelReceiver(lambda code: dev_secret(system.env["NETREPORT_SECRET_KEY"], code), port=port)
+    ready, stop = threading.Event(), threading.Event()
+
+    async def serve() -> None:
+        async with receiver:
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
+    thread.start()
+    assert ready.wait(15), "the channel receiver did not start"
+    try:
+        yield receiver
+    finally:
+        stop.set()
+        thread.join(15)
+
+
 def _free_port() -> int:
     import socket
 
@@ -307,9 +338,18 @@ def test_an_operator_verifies_a_rumor_and_publishes_its_rebuttal_from_the_consol
     page.get_by_role("button", name="保存并预览").click()
     expect(page.locator("#preview")).to_contain_text("全市供水正常")
     check_page(page, "18-console-rumor-preview")
-    page.get_by_role("button", name="一键发布").click()
-    expect(page.locator("#done")).to_have_text("已一键发布到媒体矩阵全部渠道")
-    expect(page.locator("#claim-status")).to_contain_text("已发布")
-    _reload_until(page, f"{console}/console/rumors/{claim['claim_id']}",
-                  lambda p: p.locator("#deliveries").get_by_text("已送达").count() > 0, timeout=60)
-    check_page(page, "19-console-rumor-deliveries")
+    webhooks = [c.code for c in load_matrix().channels if c.adapter == "webhook"]
+    with _channels(system) as receiver:
+        page.get_by_role("button", name="一键发布").click()
+        expect(page.locator("#done")).to_have_text("已一键发布到媒体矩阵全部渠道")
+        expect(page.locator("#claim-status")).to_contain_text("已发布")
+        deadline = time.monotonic() + 90
+        while not all(receiver.accepted[c] for c in webhooks):
+            assert time.monotonic() < deadline, f"not every channel got the rebuttal: {dict(receiver.accepted)}"
+            time.sleep(0.2)
+        assert receiver.bad_signatures == 0
+        _reload_until(page, f"{console}/console/rumors/{claim['claim_id']}",
+                      lambda p: p.locator("#deliveries tbody tr").count() > 0
+                      and p.locator("#deliveries tbody tr").count() == p.locator("#deliveries").get_by_text("已送达").count(),
+                      timeout=60)
+        check_page(page, "19-console-rumor-deliveries")
