@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test setup artifacts prometheus contract-tools unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
+.PHONY: run test setup artifacts prometheus chromium contract-tools unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
@@ -16,7 +16,7 @@ $(UV):
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	@$(UV) sync --frozen --quiet && touch $@
 
-setup: .venv/.synced artifacts prometheus  ## install what is missing (Python deps, Kafka and database jars, Prometheus)
+setup: .venv/.synced artifacts prometheus chromium  ## install what is missing (Python deps, Kafka and database jars, Prometheus, Chromium)
 
 artifacts: .venv/.synced
 	@$(PY) -m deploy.local.infra fetch
@@ -45,6 +45,14 @@ $(CONTRACTS)/lib/.installed: $(CONTRACTS)/pom.xml
 	@timeout 600 mvn -B -q -f $< dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(CONTRACTS)/lib \
 	  > $(CONTRACTS)/mvn.log 2>&1 || { tail -40 $(CONTRACTS)/mvn.log; echo "mvn failed: full log in $(CONTRACTS)/mvn.log"; exit 1; }
 	@touch $@
+
+# Debian's chromium: the browser the page tests (tests/e2e/test_pages.py) drive through
+# Playwright. Never `playwright install`: its browser download is not a package we pin.
+# A Chinese font (WenQuanYi Micro Hei, small) so the screenshots show the pages' text.
+chromium:
+	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || { \
+	  echo "installing chromium and a Chinese font (Debian packages)"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 contract-tools: $(CONTRACTS)/node_modules/.installed $(CONTRACTS)/lib/.installed
 

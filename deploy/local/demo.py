@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaConsumer
 
 from deploy.local.credentials import local_admin_options
 
-from deploy.local.localenv import DATA, PORTS
+from deploy.local.localenv import DATA, PORTS, local_secret
 
 WATCHED = re.compile(r"^(dispatch\.[^.]+|cases\.transferred|reports\.replies)$")
 DEMO = Path(__file__).with_name("demo") / "reports.jsonl"
@@ -50,6 +50,53 @@ async def submit_demo(client: httpx.AsyncClient) -> None:
         say(f"→ report {data.get('tracking_no')} accepted ({r.status_code}): {body['text'][:24]}…{extra}")
 
 
+# The local logins `make run` makes (passwords generated into .data/, never in the repo).
+LOGINS = (("local-duty", "operator", None, "值班员"), ("local-admin", "admin", None, "管理员"),
+          ("desk-nn-city-police", "department", "nn-city-police", "南宁市公安局网络安全保卫支队"))
+
+
+async def ensure_logins() -> list[tuple[str, str, str | None, str]]:
+    """(name, role, department, password) of each local login, created on first run."""
+    from services.dispatch.accounts.create import ensure
+    from services.dispatch.settings import DispatchSettings
+
+    settings, out = DispatchSettings(), []
+    for name, role, department, display in LOGINS:
+        password = local_secret(DATA, f"login-{name}.password")
+        await ensure(settings, name=name, role=role, department=department, display_name=display, password=password)
+        out.append((name, role, department, password))
+    lines = [f"{name}\t{role}{'/' + d if d else ''}\t{password}" for name, role, d, password in out]
+    path = DATA / "logins.txt"
+    path.write_text("# login name, role, password (local only)\n" + "\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return out
+
+
+def page_urls(logins: list[tuple[str, str, str | None, str]]) -> list[tuple[str, str, str]]:
+    """(what, URL, how to get in): the pages first, as a newcomer meets the system."""
+    intake, dispatch = f"http://127.0.0.1:{PORTS['intake']}", f"http://127.0.0.1:{PORTS['dispatch']}"
+    by_role = {role: (name, password) for name, role, _, password in logins}
+    duty, admin, desk = by_role["operator"], by_role["admin"], by_role["department"]
+    return [
+        ("举报表单 (reporter form)", f"{intake}/", ""),
+        ("办理进度查询 (tracking page)", f"{intake}/track", "tracking number + status token from the receipt"),
+        ("值班员控制台 (operator console)", f"{dispatch}/login?next=/console",
+         f"login {duty[0]} / {duty[1]}   (admin: {admin[0]} / {admin[1]}; all in .data/logins.txt)"),
+        ("承办单位工作台 (department desk)", f"{dispatch}/login?next=/desk", f"login {desk[0]} / {desk[1]}"),
+    ]
+
+
+async def check_urls(client: httpx.AsyncClient, urls: list[str], headers: dict[str, str] | None = None) -> None:
+    """Every URL shown answers 200; one that does not is said at once."""
+    for url in urls:
+        try:
+            status = (await client.get(url, headers=headers, timeout=5)).status_code
+        except httpx.HTTPError as exc:
+            status = type(exc).__name__
+        if status != 200:
+            say(f"  ! {url} answers {status}")
+
+
 async def watch_departments() -> None:
     # The demo looks at every department's topic: it reads as the broker's admin (local only).
     consumer = AIOKafkaConsumer(
@@ -79,18 +126,29 @@ async def main() -> None:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     async with httpx.AsyncClient() as client:
         await wait_ready(client)
+        logins = await ensure_logins()
+        pages = page_urls(logins)
+        say("\nThe pages:")
+        for what, url, how in pages:
+            say(f"  {what:<24} {url}" + (f"   {how}" if how else ""))
         await submit_demo(client)
-    say("\nLook at:")
-    for name in SERVICES:
-        say(f"  {name:<9} http://127.0.0.1:{PORTS[name]}/docs   metrics: http://127.0.0.1:{PORTS[name]}/metrics"
-            f"   log: .data/logs/{name}.log")
-    say("  Kafka and database logs: .data/kafka/logs/kafka.log, .data/mongo/logs/mongo.log")
-    say(f"  prometheus http://127.0.0.1:{PORTS['prometheus']}/alerts   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
-    say("  operators' APIs need the local operator token: -H \"Authorization: Bearer $(cat .data/operator.token)\"")
-    say(f"  daily report (日报) http://127.0.0.1:{PORTS['dispatch']}/api/v1/statistics/daily?format=csv  (token)")
-    say(f"  cases (operators) http://127.0.0.1:{PORTS['dispatch']}/api/v1/cases  (token)")
-    say(f"  rumor claims (operators) http://127.0.0.1:{PORTS['rumor']}/api/v1/claims  "
-        "with header 'Authorization: Bearer $(cat .data/operator.token)'")
+        say("\nLook at:")
+        shown = [url for _, url, _ in pages]
+        for name in SERVICES:
+            base = f"http://127.0.0.1:{PORTS[name]}"
+            say(f"  {name:<9} {base}/docs   metrics: {base}/metrics   log: .data/logs/{name}.log")
+            shown += [f"{base}/docs", f"{base}/metrics"]
+        say("  Kafka and database logs: .data/kafka/logs/kafka.log, .data/mongo/logs/mongo.log")
+        prometheus = f"http://127.0.0.1:{PORTS['prometheus']}/alerts"
+        say(f"  prometheus {prometheus}   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
+        shown.append(prometheus)
+        dispatch, rumor = f"http://127.0.0.1:{PORTS['dispatch']}", f"http://127.0.0.1:{PORTS['rumor']}"
+        token_urls = [f"{dispatch}/api/v1/statistics/daily?format=csv", f"{dispatch}/api/v1/cases", f"{rumor}/api/v1/claims"]
+        say("  operators' APIs take the local operator token (.data/operator.token):")
+        for url in token_urls:
+            say(f"    curl -H \"Authorization: Bearer $(cat .data/operator.token)\" '{url}'")
+        await check_urls(client, shown)
+        await check_urls(client, token_urls, {"Authorization": f"Bearer {(DATA / 'operator.token').read_text().strip()}"})
     say("Cases arriving at departments (Ctrl-C stops everything):")
     await watch_departments()
 

@@ -45,6 +45,9 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         # One local operator token for every service's operator API (.data/operator.token);
         # the services get only its hash.
         "OPERATOR_TOKENS": f"local-duty:operator:{token_sha256(local_secret(data, 'operator.token'))}",
+        # The console's rumor pages call rumor's operator API with the local operator token.
+        "DISPATCH_RUMOR_URL": f"http://127.0.0.1:{PORTS['rumor']}",
+        "DISPATCH_RUMOR_TOKEN": local_secret(data, "operator.token"),
         # Platforms and channels get secrets derived from the local key, so webhooks can be tried.
         "INTAKE_PLATFORM_DEV_SECRETS": "true",
         "RUMOR_CHANNEL_DEV_SECRETS": "true",

@@ -35,6 +35,7 @@ from services.dispatch.feedback import FeedbackHandler
 from services.dispatch.handlers import TriagedHandler, record_rebuttal
 from services.dispatch.platform_routes import MAX_BODY as PLATFORM_FEEDBACK_MAX_BODY
 from services.dispatch.platforms import load_platforms
+from services.dispatch.pages.install import build_site, install_pages
 from services.dispatch.recheck import Rechecker
 from services.dispatch.routing import load_routing_policy
 from services.dispatch.scheduler import ChaseScheduler
@@ -85,6 +86,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
         if not ctx.feedback_key:
             raise SystemExit("DISPATCH_FEEDBACK_KEY or NETREPORT_SECRET_KEY must be set: departments' answers are signed")
         await store.create_indexes()
+        await site.accounts.create_indexes()
         rt.spawn(run_census(store.cases, clock), "case-census")
 
     async def after_kafka(rt: Runtime) -> None:
@@ -95,9 +97,11 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES, RUMORS_EVENTS)
     topics = {t: DEFAULT_PARTITIONS for t in produced}
     topics |= {dispatch_topic(d.code): DEPARTMENT_PARTITIONS for d in directory.all_departments()}
+    site = build_site(runtime, settings, clock, ctx.feedback_key)  # the console's and the desk's logins
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",
                     topics=topics, on_start=on_start, after_kafka=after_kafka,
-                    body_limits={"/api/v1/platforms/": PLATFORM_FEEDBACK_MAX_BODY})
+                    body_limits={"/api/v1/platforms/": PLATFORM_FEEDBACK_MAX_BODY}, sessions=site.sessions.check)
+    install_pages(app, site, settings)
     for router in (case_routes.router, statistics_routes.router, platform_routes.router):
         app.include_router(router)
     app.state.ctx, app.state.scheduler, app.state.takedowns = ctx, scheduler, takedowns

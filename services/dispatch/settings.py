@@ -43,6 +43,10 @@ class DispatchSettings(ServiceSettings):
     # Public base URL of this service, told to platforms as where to answer later (signed).
     public_base_url: str | None = None
     platform_feedback_skew_s: int = 300
+    # The console's rumor pages call rumor's operator API (the claims live there): its base
+    # URL and an operator token listed in rumor's OPERATOR_TOKENS. Unset: those pages say so.
+    rumor_url: str | None = None
+    rumor_token: SecretStr | None = None
 
     @property
     def allow_hosts(self) -> list[str]:

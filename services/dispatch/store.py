@@ -60,6 +60,7 @@ class DispatchStore:
         self.cases = db["cases"]
         self.meta = db["meta"]
         self.rebuttals = db["rebuttals"]  # first publication per claim, for the upward reports
+        self.corrections = db["corrections"]  # the review queue's labelled examples, for triage's training
         self.relay = relay
         if relay is not None:
             relay.watch(self.cases)
@@ -155,6 +156,22 @@ class DispatchStore:
             query["status"] = {"$in": list(OPEN_STATUSES)}
         if overdue_at:
             query["deadline_at"] = {"$lte": overdue_at}
+        cursor = self.cases.find(query, {"_outbox": 0, "history": 0, "chase_done": 0, "feedback_events": 0})
+        return [doc async for doc in cursor.sort("deadline_at", ASCENDING).limit(limit)]
+
+    async def record_correction(self, correction_id: str, line: dict[str, Any], *, by: str, at: datetime) -> None:
+        """Once per correction id (a repeated form post stores nothing new)."""
+        try:
+            await self.corrections.insert_one({"_id": correction_id, **line, "by": by, "at": at})
+        except DuplicateKeyError:
+            pass
+
+    async def all_corrections(self) -> list[dict[str, Any]]:
+        return [doc async for doc in self.corrections.find({}).sort("at", ASCENDING)]
+
+    async def desk_cases(self, department: str, *, limit: int) -> list[dict[str, Any]]:
+        """A department's desk: the cases it handles or supervises (督办), newest deadline last."""
+        query = {"$or": [{"department_code": department}, {"escalated_to.code": department}]}
         cursor = self.cases.find(query, {"_outbox": 0, "history": 0, "chase_done": 0, "feedback_events": 0})
         return [doc async for doc in cursor.sort("deadline_at", ASCENDING).limit(limit)]
 

@@ -6,6 +6,8 @@ import os
 from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
+from libs.common.http.csrf import Csrf, derive_key
+from libs.common.http.pages import Pages, install_page_errors, mount_static
 from libs.common.events import ReporterReply
 from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
@@ -19,6 +21,7 @@ from services.intake import (
     report_routes,
     volunteer_routes,
 )
+from services.intake.pages import routes as page_routes
 from services.intake.context import IntakeContext
 from services.intake.danger import load_danger_terms
 from services.intake.errors import count_refused_too_large, install_intake_errors
@@ -81,8 +84,13 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
                     body_limits={"/api/v1/platforms/": settings.webhook_max_body_bytes},
                     on_too_large=count_refused_too_large)
     install_intake_errors(app)
-    for module in (report_routes, platform_routes, volunteer_routes, operator_routes, open311_routes):
+    for module in (report_routes, platform_routes, volunteer_routes, operator_routes, open311_routes, page_routes):
         app.include_router(module.router)
+    # The reporter's pages (services/intake/pages): the form at the root, the tracking page.
+    app.state.pages = Pages([page_routes.TEMPLATES], Csrf(derive_key(master, "csrf")),
+                            secure_cookies=settings.public_base_url.startswith("https://"))
+    mount_static(app)
+    install_page_errors(app, app.state.pages, prefixes=("/", "/track"))
     add_schemas(app, PlatformBatchIn)
     app.state.runtime, app.state.ctx = runtime, ctx
     app.state.deliverer, app.state.snapshots = deliverer, snapshots

@@ -11,7 +11,7 @@ from libs.common.http.errors import ApiError, documented
 from services.intake import metrics
 from services.intake.accept import Submitter, accept_report
 from services.intake.auth import ip_rate_limit
-from services.intake.context import Ctx
+from services.intake.context import Ctx, IntakeContext
 from services.intake.models import (
     STATUS_ZH,
     HistoryItem,
@@ -33,6 +33,11 @@ async def submit(
     body: ReportIn, ctx: Ctx,
     channel: Annotated[Literal["web", "miniprogram"], Query(description="来源渠道：web 网页，miniprogram 小程序")] = "web",
 ) -> ReportAccepted:
+    return await submit_report(body, ctx, channel)
+
+
+async def submit_report(body: ReportIn, ctx: IntakeContext, channel: Literal["web", "miniprogram"]) -> ReportAccepted:
+    """What the JSON API and the report form (services/intake/pages) both do with a valid report."""
     receipt, _ = await accept_report(body, Submitter(channel=channel), ctx.acceptor)
     ctx.accepted()
     metrics.received(channel, body.category_hint, "accepted")
@@ -47,11 +52,16 @@ async def status(
     tracking_no: Annotated[str, Path(max_length=40, description="受理编号，如 NN-20261123-000042")],
     token: Annotated[str, Query(min_length=8, max_length=64, description="查询凭证")],
 ) -> ReportStatus:
+    return status_of(await find_own_report(ctx, tracking_no, token))
+
+
+async def find_own_report(ctx: IntakeContext, tracking_no: str, token: str) -> dict:  # type: ignore[type-arg]
+    """The report with this number, if the token is its own (the API and the tracking page)."""
     doc = await ctx.store.get(tracking_no=tracking_no)
     # One answer for "no such number" and "wrong token": numbers are guessable.
     if doc is None or not hmac.compare_digest(doc["token_sha256"], token_hash(token)):
         raise ApiError(404, "not_found", "未找到该受理编号，或查询凭证不正确")
-    return status_of(doc)
+    return doc
 
 
 def status_of(doc: dict) -> ReportStatus:  # type: ignore[type-arg]

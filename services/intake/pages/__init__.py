@@ -1,0 +1,1 @@
+"""The reporter's pages at intake's root: the report form and the tracking page."""
