@@ -139,7 +139,8 @@ async def main() -> None:
             say(f"  {name:<9} {base}/docs   metrics: {base}/metrics   log: .data/logs/{name}.log")
             shown += [f"{base}/docs", f"{base}/metrics"]
         say("  Kafka and database logs: .data/kafka/logs/kafka.log, .data/mongo/logs/mongo.log")
-        prometheus = f"http://127.0.0.1:{PORTS['prometheus']}/alerts"
+        # Debian's prometheus (2.42) ships without the new web UI: its alert page is /classic/alerts.
+        prometheus = f"http://127.0.0.1:{PORTS['prometheus']}/classic/alerts"
         say(f"  prometheus {prometheus}   (rules: deploy/prometheus; dashboards for Grafana: deploy/grafana)")
         shown.append(prometheus)
         dispatch, rumor = f"http://127.0.0.1:{PORTS['dispatch']}", f"http://127.0.0.1:{PORTS['rumor']}"
