@@ -55,45 +55,34 @@ async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twic
     await run_with(services, fault, seed=77)
 
 
-async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_doubles_nothing(services):
-    kafka = services.infra.kafka
-    if kafka is None:
-        pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must kill the session's own Kafka")
-
+async def run_with_server_killed(services, server, seed: int, ready_s: float) -> Stream:  # type: ignore[no-untyped-def]
+    """kill -9 of one of the session's own servers mid-stream, restarted on its data."""
     async def fault() -> None:
-        kafka.process.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(kafka.process.wait, 10)
+        server.process.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(server.process.wait, 10)
         await asyncio.sleep(3)
-        await asyncio.to_thread(kafka.start)
-        await asyncio.to_thread(kafka.wait_ready, 120)
+        await asyncio.to_thread(server.start)
+        await asyncio.to_thread(server.wait_ready, ready_s)
 
     try:
-        seen = await run_with(services, fault, seed=91)
+        return await run_with(services, fault, seed=seed)
     finally:
-        if kafka.process is None or kafka.process.poll() is not None:  # never leave the shared Kafka down
-            await asyncio.to_thread(kafka.start)
-            await asyncio.to_thread(kafka.wait_ready, 120)
+        if server.process is None or server.process.poll() is not None:  # never leave a shared server down
+            await asyncio.to_thread(server.start)
+            await asyncio.to_thread(server.wait_ready, ready_s)
+
+
+async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_doubles_nothing(services):
+    if services.infra.kafka is None:
+        pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must kill the session's own Kafka")
+    seen = await run_with_server_killed(services, services.infra.kafka, seed=91, ready_s=120)
     assert not seen.refused.get("500")
 
 
 async def test_the_database_killed_with_sigkill_is_answered_503_then_everything_accepted_is_kept(services):
-    mongo = services.infra.mongo
-    if mongo is None:
+    if services.infra.mongo is None:
         pytest.skip("the database is external (TEST_MONGO_URI): this test must kill the session's own database")
-
-    async def fault() -> None:
-        mongo.process.send_signal(signal.SIGKILL)
-        await asyncio.to_thread(mongo.process.wait, 10)
-        await asyncio.sleep(3)
-        await asyncio.to_thread(mongo.start)
-        await asyncio.to_thread(mongo.wait_ready, 60)
-
-    try:
-        seen = await run_with(services, fault, seed=93)
-    finally:
-        if mongo.process is None or mongo.process.poll() is not None:
-            await asyncio.to_thread(mongo.start)
-            await asyncio.to_thread(mongo.wait_ready, 60)
+    seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60)
     assert seen.refused.get("503"), dict(seen.refused)  # refused clearly while it was down, never a 500
     assert not seen.refused.get("500")
 
