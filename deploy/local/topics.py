@@ -27,7 +27,8 @@ from deploy.local.probes import create_topics, wait_kafka, wait_mongo
 from libs.common import topics as t
 
 # Every topic a service subscribes to gets its dead-letter topic (libs.common.service).
-CONSUMED = (t.REPORTS_SUBMITTED, t.REPORTS_TRIAGED, t.REPORTS_REPLIES, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS)
+CONSUMED = (t.REPORTS_SUBMITTED, t.REPORTS_TRIAGED, t.REPORTS_REPLIES, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS,
+            t.CASES_EVENTS, t.DUTY_PAGES)
 LOCK = Path(__file__).resolve().parents[2] / ".data" / "topics.lock"
 KAFKA_DATA = LOCK.parent / "kafka"
 

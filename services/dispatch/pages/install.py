@@ -11,7 +11,7 @@ from libs.common.http.sessions import Sessions
 from libs.common.service import Runtime
 from services.dispatch.accounts.lockout import LockoutPolicy
 from services.dispatch.accounts.store import AccountStore, SessionsOf
-from services.dispatch.pages import auth_routes, console_routes, desk_routes, review_routes, rumor_routes
+from services.dispatch.pages import auth_routes, console_routes, desk_routes, duty_routes, review_routes, rumor_routes
 from services.dispatch.pages.rumor_client import RumorClient
 from services.dispatch.pages.site import PREFIXES, TEMPLATES, Site
 from services.dispatch.settings import DispatchSettings
@@ -28,7 +28,7 @@ def build_site(runtime: Runtime, settings: DispatchSettings, clock: Clock, secre
 
 
 def install_pages(app: FastAPI, site: Site, settings: DispatchSettings) -> None:
-    for module in (auth_routes, desk_routes, review_routes, console_routes, rumor_routes):
+    for module in (auth_routes, desk_routes, review_routes, duty_routes, console_routes, rumor_routes):
         app.include_router(module.router)
     token = settings.rumor_token.get_secret_value() if settings.rumor_token else None
     app.state.rumor = RumorClient(settings.rumor_url, token)
