@@ -125,8 +125,18 @@ class DutyService:
                 raise DutyRefused(str(exc)) from None
             if await self.store.check_in(candidate.shift_id, level, now):
                 await self.audit("duty.checkin", f"{candidate.shift_id} {level.upper()}角", by, candidate.shift_id)
+                await self._settle_no_checkin(candidate, by)
             return candidate.shift_id
         raise DutyRefused(f"{who} 不在当前或下一班次的排班中")
+
+    async def _settle_no_checkin(self, shift: Shift, by: Principal) -> None:
+        """Someone arrived: the leader's "nobody checked in" page for the shift is settled by them."""
+        page = await self.store.page(paging.trigger_no_checkin(shift).page_id)
+        if page is not None and page.status != "resolved":
+            try:
+                await self.resolve(page.page_id, by)
+            except DutyRefused:
+                pass  # settled meanwhile by someone else
 
     async def request_swap(self, shift_id: str, level: str, by: Principal, taker: str, reason: str) -> SwapRequest:
         who = by.name

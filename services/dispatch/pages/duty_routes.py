@@ -18,7 +18,7 @@ from libs.common.http.errors import ApiError
 from services.dispatch.context import Ctx
 from services.dispatch.duty.handover import DutyLog, Note
 from services.dispatch.duty.policy import LEVEL_ZH
-from services.dispatch.duty.roster import Shift, slot_after, slots_of_day
+from services.dispatch.duty.roster import Shift, slot_after
 from services.dispatch.duty.service import DutyRefused, DutyService
 from services.dispatch.pages.site import SiteDep
 
@@ -45,10 +45,11 @@ async def duty_home(request: Request, ctx: Ctx, site: SiteDep, who: CurrentPrinc
     now = ctx.clock.now()
     slot, shift = await duty.on_duty(now)
     following = slot_after(slot, duty.policy)
-    today = now.astimezone(duty.policy.tz).date()
     planned = {s.shift_id: s for s in await duty.store.shifts_between(slot.starts_at, slot.starts_at + timedelta(days=ROSTER_DAYS))}
-    roster = [(s, planned.get(s.shift_id)) for day in range(ROSTER_DAYS)
-              for s in slots_of_day(today + timedelta(days=day), duty.policy) if s.ends_at > now]
+    roster, upcoming = [], slot
+    for _ in range(ROSTER_DAYS * len(duty.policy.shift_starts)):  # from the shift on duty now
+        roster.append((upcoming, planned.get(upcoming.shift_id)))
+        upcoming = slot_after(upcoming, duty.policy)
     swaps = await duty.store.pending_swaps()
     shifts_of_swaps = {s.shift_id: planned.get(s.shift_id) or await duty.store.shift(s.shift_id) for s in swaps}
     return site.pages.render(request, "duty_home.html", slot=slot, shift=shift, following=following,

@@ -146,3 +146,14 @@ def test_every_step_has_its_own_deterministic_event_id():
     assert up is not None and paging.step_event(up, "escalated", MON_0900).event_id != paged.event_id
     acked = paging.acknowledge(up, "li", MON_0900 + timedelta(minutes=11))
     assert paging.step_event(acked, "acknowledged", MON_0900).person == "li"
+
+
+def test_a_rotation_makes_everyone_a_one_shift_and_b_the_next():
+    from services.dispatch.duty.plan import rotation
+
+    shifts = rotation(slot_at(MON_0900, POLICY), 3, ["zhang", "li"], ["wang"], POLICY)
+    assert [(s.shift_id, s.a, s.b, s.leader) for s in shifts] == [
+        ("2025-03-10T09:00", "zhang", "li", "wang"), ("2025-03-11T09:00", "li", "zhang", "wang"),
+        ("2025-03-12T09:00", "zhang", "li", "wang")]
+    with pytest.raises(ValueError):
+        rotation(slot_at(MON_0900, POLICY), 3, ["zhang"], ["wang"], POLICY)  # no B
