@@ -52,6 +52,10 @@ class DispatchSettings(ServiceSettings):
     # URL and an operator token listed in rumor's OPERATOR_TOKENS. Unset: those pages say so.
     rumor_url: str | None = None
     rumor_token: SecretStr | None = None
+    # The same for intake's operator API: a case's evidence snapshots and their hash chain, the
+    # volunteers' ranking. Unset: those parts of the console say so.
+    intake_url: str | None = None
+    intake_token: SecretStr | None = None
 
     @property
     def allow_hosts(self) -> list[str]:

@@ -149,6 +149,10 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     console.locator(f"a[href='/console/cases/{case_id}']").click()
     expect(console.locator("#answers")).to_contain_text("立案侦查")
     expect(console.locator("#triage-reasons li").first).to_be_visible()
+    # The evidence intake kept of the reported URL (fetched or not, it is on record), with the chain's check.
+    _reload_until(console, f"{dispatch}/console/cases/{case_id}",
+                  lambda p: p.locator("#evidence td", has_text="bet.example.com").count() > 0)
+    expect(console.locator("#chain")).to_contain_text("完整")
     check_page(console, "09-console-case")
     console.goto(f"{dispatch}/console/reports")
     check_page(console, "10-console-reports")
@@ -399,6 +403,16 @@ def test_the_a_on_duty_checks_in_acknowledges_a_page_for_a_major_case_and_a_swap
     leader.locator("#swaps tr", has_text="参加培训").get_by_role("button", name="批准").click()
     expect(leader.get_by_role("status").first).to_contain_text("调班已批准")
     expect(leader.locator("#roster tr[data-shift]").nth(1)).to_contain_text("admin-e2e")
+
+    # The volunteers' ranking, from intake's API: a volunteer who just registered is listed (name masked).
+    with httpx.Client(timeout=10) as client:
+        registered = client.post(f"{system.urls['intake']}/api/v1/volunteers",
+                                 json={"name": "陈志愿", "region": "广西南宁市青秀区", "contact": {"phone": "13900002222"}})
+        assert registered.status_code == 201, registered.text
+    duty.goto(f"{dispatch}/console/volunteers")
+    expect(duty.locator("#ranking")).to_contain_text("广西南宁市青秀区")
+    expect(duty.locator("#ranking")).not_to_contain_text("陈志愿")  # masked
+    check_page(duty, "16-volunteers")
 
     # The duty log of the shift, drafted live, with the outgoing A's note.
     shift_id = duty.locator("#roster tr[data-shift]").first.get_attribute("data-shift")
