@@ -22,6 +22,7 @@ var models = map[string]func() any{
 	"CaseFeedback":      func() any { return &events.CaseFeedback{} },
 	"CaseTransferred":   func() any { return &events.CaseTransferred{} },
 	"DeadLetter":        func() any { return &events.DeadLetter{} },
+	"DutyPage":          func() any { return &events.DutyPage{} },
 	"MediaDelivery":     func() any { return &events.MediaDelivery{} },
 	"ReportSubmitted":   func() any { return &events.ReportSubmitted{} },
 	"ReportTriaged":     func() any { return &events.ReportTriaged{} },
