@@ -121,6 +121,10 @@ class KafkaCluster:
         node.wait_ready(timeout)
 
     def stop(self) -> None:
+        # All at once: one by one, the last ones wait for a quorum that has already gone.
+        for node in self.nodes:
+            if node.process and node.process.poll() is None:
+                node.process.send_signal(signal.SIGTERM)
         for node in self.nodes:
             node.stop()
 
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         with KafkaCluster(args.data) as cluster:
             print(f"cluster: ready at {cluster.bootstrap}; admin password in {args.data / 'kafka.admin-password'}",
                   flush=True)
-            wait_kafka(cluster.bootstrap, 10, cluster.client_options)
+            wait_kafka(cluster.bootstrap, 10, cluster.client_options)  # every node answers
             stopping = threading.Event()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(signum, lambda *_: stopping.set())

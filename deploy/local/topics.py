@@ -24,6 +24,7 @@ from typing import Any
 from deploy.local.artifacts import InfraError
 from deploy.local.credentials import local_admin_options
 from deploy.local.probes import create_topics, wait_kafka, wait_mongo
+from libs.common.settings import bootstrap_list
 
 LOCK = Path(__file__).resolve().parents[2] / ".data" / "topics.lock"
 KAFKA_DATA = LOCK.parent / "kafka"
@@ -71,7 +72,7 @@ def _directory():  # type: ignore[no-untyped-def]
 async def _existing(bootstrap: str, options: dict[str, Any]) -> set[str]:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap), **options)
     await admin.start()
     try:
         return set(await admin.list_topics())

@@ -28,7 +28,7 @@ PRODUCER_SETTINGS: dict[str, str | bool] = {"acks": "all", "enable_idempotence":
 
 def make_broker(settings: ServiceSettings) -> KafkaBroker:
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        settings.kafka_bootstrap,
         client_id=settings.service_name,
         **PRODUCER_SETTINGS,  # type: ignore[arg-type]
         request_timeout_ms=15_000,

@@ -69,12 +69,24 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
+    @property
+    def kafka_bootstrap(self) -> list[str]:
+        """KAFKA_BOOTSTRAP_SERVERS as the list aiokafka needs (it takes a string as one host)."""
+        return bootstrap_list(self.kafka_bootstrap_servers)
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}" if self.topic_prefix else name
 
     @property
     def mongo_db(self) -> str:
         return f"{self.mongo_db_prefix}_{self.service_name}"
+
+
+def bootstrap_list(servers: str | list[str]) -> list[str]:
+    """"kafka-1:9092,kafka-2:9092" -> ["kafka-1:9092", "kafka-2:9092"]."""
+    if isinstance(servers, list):
+        return servers
+    return [s.strip() for s in servers.split(",") if s.strip()]
 
 
 def privacy_keys(settings: ServiceSettings) -> tuple[str, list[str], str | None]:

@@ -1,6 +1,6 @@
-"""Every service's database client writes with the majority and reads majority-committed
-data unless the settings say otherwise (docs/guarantees.md: an answered report survives a
-primary's failover)."""
+"""How every service connects to a cluster: all the brokers of KAFKA_BOOTSTRAP_SERVERS, and a
+database client that writes with the majority and reads majority-committed data unless the
+settings say otherwise (docs/guarantees.md: an answered report survives a primary's failover)."""
 from __future__ import annotations
 
 from libs.common.db import make_client
@@ -21,3 +21,9 @@ def test_the_concerns_come_from_the_settings(monkeypatch) -> None:
     client = make_client(ServiceSettings(MONGO_URI="mongodb://db-1/?replicaSet=rs0"))
     assert client.write_concern.document["w"] == 2
     assert client.read_concern.level == "local"
+
+
+def test_every_broker_of_the_bootstrap_list_is_a_host_to_try(monkeypatch) -> None:
+    # aiokafka takes a string as one host name: "a:9092,b:9092" would resolve nowhere.
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092, kafka-2:9092,kafka-3:9092")
+    assert ServiceSettings().kafka_bootstrap == ["kafka-1:9092", "kafka-2:9092", "kafka-3:9092"]
