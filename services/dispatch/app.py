@@ -87,6 +87,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
             raise SystemExit("DISPATCH_FEEDBACK_KEY or NETREPORT_SECRET_KEY must be set: departments' answers are signed")
         await store.create_indexes()
         await site.accounts.create_indexes()
+        await relay.create_indexes()
         rt.spawn(run_census(store.cases, clock), "case-census")
 
     async def after_kafka(rt: Runtime) -> None:
