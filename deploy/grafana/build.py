@@ -53,6 +53,16 @@ def overview() -> dict[str, Any]:
         stat("服务在线 Services up", 'sum(up{system="netreport"})', width=6,
              description="Out of four: intake, triage, dispatch, rumor"),
         stat("死信 Dead letters held", "sum(max by (topic) (netreport_dlq_depth_messages))", red_above=1, width=6),
+        # 值班: who is on the shift now (checked in or not), the pages waiting, the oldest one's age.
+        bars("值班 On duty now (by role, checked in)", "sum by (role, checked_in) (netreport_duty_on_shift)",
+             "{{role}} {{checked_in}}", width=6, description="A角, B角, 带班领导 of the shift on duty",
+             no_value="未排班 nobody rostered"),
+        stat("待确认呼叫 Pages unacknowledged", "sum(netreport_duty_pages_unacknowledged)", red_above=1, width=6),
+        stat("最久未确认 Oldest unacknowledged page", "max(netreport_duty_page_oldest_unacknowledged_seconds)", unit="s",
+             red_above=900, width=6),
+        series("呼叫 Pages by step (per hour)",
+               Q("sum by (step) (rate(netreport_duty_page_steps_total[5m])) * 3600", "{{step}}"), width=6,
+               no_value="无呼叫 no pages yet"),
     ], tags=["overview"])
 
 

@@ -52,7 +52,8 @@ async def submit_demo(client: httpx.AsyncClient) -> None:
 
 
 # The local logins `make run` makes (passwords generated into .data/, never in the repo).
-LOGINS = (("local-duty", "operator", None, "值班员"), ("local-admin", "admin", None, "管理员"),
+LOGINS = (("local-duty", "operator", None, "值班员"), ("local-duty-b", "operator", None, "值班员（B角）"),
+          ("local-leader", "operator", None, "带班领导"), ("local-admin", "admin", None, "管理员"),
           ("desk-nn-city-police", "department", "nn-city-police", "南宁市公安局网络安全保卫支队"))
 
 
@@ -73,16 +74,26 @@ async def ensure_logins() -> list[tuple[str, str, str | None, str]]:
     return out
 
 
+async def plan_roster() -> None:
+    """Today's and the coming week's shifts for the local logins (kept once planned)."""
+    from services.dispatch.duty.plan import plan
+    from services.dispatch.settings import DispatchSettings
+
+    await plan(DispatchSettings(), staff=["local-duty", "local-duty-b"], leaders=["local-leader"], days=7, keep=True)
+
+
 def page_urls(logins: list[tuple[str, str, str | None, str]]) -> list[tuple[str, str, str]]:
     """(what, URL, how to get in): the pages first, as a newcomer meets the system."""
     intake, dispatch = f"http://127.0.0.1:{PORTS['intake']}", f"http://127.0.0.1:{PORTS['dispatch']}"
-    by_role = {role: (name, password) for name, role, _, password in logins}
+    by_role = {role: (name, password) for name, role, _, password in reversed(logins)}  # the first of each role
     duty, admin, desk = by_role["operator"], by_role["admin"], by_role["department"]
     return [
         ("举报表单 (reporter form)", f"{intake}/", ""),
         ("办理进度查询 (tracking page)", f"{intake}/track", "tracking number + status token from the receipt"),
         ("值班员控制台 (operator console)", f"{dispatch}/login?next=/console",
          f"login {duty[0]} / {duty[1]}   (admin: {admin[0]} / {admin[1]}; all in .data/logins.txt)"),
+        ("值班与交接班 (duty roster, pages, handover log)", f"{dispatch}/login?next=/console/duty",
+         f"the same logins: {duty[0]} is A on today's shift, local-duty-b the B, local-leader the leader"),
         ("承办单位工作台 (department desk)", f"{dispatch}/login?next=/desk", f"login {desk[0]} / {desk[1]}"),
     ]
 
@@ -128,6 +139,7 @@ async def main() -> None:
     async with httpx.AsyncClient() as client:
         await wait_ready(client)
         logins = await ensure_logins()
+        await plan_roster()
         pages = page_urls(logins)
         say("\nThe pages:")
         for what, url, how in pages:

@@ -48,6 +48,8 @@ def local_env(data: Path = DATA) -> dict[str, str]:
         # The console's rumor pages call rumor's operator API with the local operator token.
         "DISPATCH_RUMOR_URL": f"http://127.0.0.1:{PORTS['rumor']}",
         "DISPATCH_RUMOR_TOKEN": local_secret(data, "operator.token"),
+        "DISPATCH_INTAKE_URL": f"http://127.0.0.1:{PORTS['intake']}",
+        "DISPATCH_INTAKE_TOKEN": local_secret(data, "operator.token"),
         # Platforms and channels get secrets derived from the local key, so webhooks can be tried.
         "INTAKE_PLATFORM_DEV_SECRETS": "true",
         "RUMOR_CHANNEL_DEV_SECRETS": "true",

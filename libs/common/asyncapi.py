@@ -65,6 +65,11 @@ TOPIC_DOCS: tuple[TopicDoc, ...] = (
              ("dispatch",), ("dispatch",)),
     TopicDoc(topics.RUMORS_EVENTS, events.RumorEvent, "The rumor loop: claim created, 谣言预警 alert, rebuttal published, delivered, failed.",
              ("rumor",), ("dispatch", "operators")),
+    TopicDoc(topics.DUTY_PAGES, events.DutyPage,
+             "值班呼叫: every step of a page to the staff on duty: a major or emergency case, a rumor alert, an overdue "
+             "important case, a channel that stays down, a shift nobody checked in to, a handover not acknowledged. "
+             "Paged to the A on duty, escalated to the B, then the leader when not acknowledged in time.",
+             ("dispatch",), ("dispatch", "operators")),
     TopicDoc(f"{topics.DISPATCH_PREFIX}{{department_code}}", events.CaseDispatched,
              "转办: a case handed to one department, one topic per department of the directory, read by that department "
              "only. No contact data of any reporter: reporters appear only as `reporter_pids`, pseudonyms the "

@@ -89,6 +89,10 @@ EXAMPLES: dict[str, list[tuple[str, str, BaseModel]]] = {
         authority="南宁市住房和城乡建设局", evidence_links=["https://www.nanning.gov.cn/notice/1"],
         url="http://127.0.0.1:8004/rebuttals/rb-2f6c", verdict="false", claim_reviewed="邕江大桥出现裂缝将封桥",
         published_at=AT))],
+    "DutyPage": [("escalated", "Nobody acknowledged in 10 minutes: the B on duty is paged", e.DutyPage(
+        event_id=_id("duty-escalated"), occurred_at=AT + timedelta(minutes=10), page_id="6f1c2a9e4b105b7f3c1e9a514a5e9d0b",
+        kind="urgent_case", step="escalated", level="b", person="li.duty", shift_id="2025-03-10T09:00", subject=CASE,
+        severity="major", title="重大案件：在人民广场持刀伤人的预告"))],
     "DeadLetter": [("not_json", "A message a consumer could not parse", e.DeadLetter(
         topic="cases.feedback", partition=0, offset=42, consumer="dispatch-feedback", error="Invalid JSON: expected value",
         error_type="ValidationError", key=CASE, value_b64="bm90IGpzb24=", failed_at=AT))],

@@ -52,6 +52,9 @@ NAMED_ENUMS: dict[str, tuple[Any, str]] = {
     "ReplyKind": (events.ReplyKind, "What a reply to a reporter is about."),
     "RumorEventKind": (events.RumorEventKind, "A step of the rumor loop."),
     "DeliveryAction": (events.DeliveryAction, "What a channel does with this rebuttal version."),
+    "DutyPageKind": (events.DutyPageKind, "What a page to the staff on duty is about."),
+    "DutyPageStep": (events.DutyPageStep, "A step of a page: paged, escalated to the next level, acknowledged, resolved."),
+    "DutyLevel": (events.DutyLevel, "Who on the shift: a (A角), b (B角), leader (带班领导)."),
     "Verdict": (events.Verdict, "What the rebuttal rules on: false (谣言), true (属实), unverifiable (无法证实)."),
 }
 _BY_VALUES = {tuple(get_args(alias)): name for name, (alias, _) in NAMED_ENUMS.items()}

@@ -355,6 +355,32 @@ class MediaDelivery(Event):
         return self.claim_id
 
 
+DutyPageKind = Literal["urgent_case", "overdue_case", "rumor_alert", "channel_down", "no_checkin", "handover_unacknowledged"]
+DutyPageStep = Literal["paged", "escalated", "acknowledged", "resolved"]
+DutyLevel = Literal["a", "b", "leader"]
+
+
+class DutyPage(Event):
+    """duty.pages: every step of a page to the staff on duty (值班呼叫): paged, escalated to the
+    next level of the escalation policy (A角 → B角 → 带班领导), acknowledged, resolved. Staff
+    account names only; no reporter data."""
+
+    type: Literal["duty.page"] = "duty.page"
+    page_id: Id
+    kind: DutyPageKind
+    step: DutyPageStep
+    level: DutyLevel = Field(description="The level paged (paged, escalated) or the page's level when acknowledged or resolved.")
+    person: Short | None = Field(None, description="The account paged, or who acknowledged or resolved; none when the roster has nobody there.")
+    shift_id: Id | None = Field(None, description="The shift on duty, its local start: 2026-12-02T09:00.")
+    subject: Id = Field(description="What the page is about: a case id, a claim id, a channel code or a shift id.")
+    severity: Severity | None = None
+    title: text(500)
+
+    @property
+    def key(self) -> str:
+        return self.page_id
+
+
 class DeadLetter(BaseModel):
     """<topic>.dlq: a message a consumer could not handle, with the reason and raw bytes."""
 

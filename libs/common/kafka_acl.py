@@ -53,11 +53,13 @@ SERVICE_ACCESS: dict[str, Access] = {
     "triage": Access(reads=(t.REPORTS_SUBMITTED,), groups=("triage",),
                      writes=(t.REPORTS_TRIAGED, t.REPORTS_REPLIES, *_dlqs(t.REPORTS_SUBMITTED))),
     "dispatch": Access(
-        reads=(t.REPORTS_TRIAGED, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS),
-        groups=("dispatch", "dispatch-feedback", "dispatch-takedown", "dispatch-rumors"),
-        writes=(t.CASES_EVENTS, t.CASES_TRANSFERRED, t.CASES_TAKEDOWN, t.CASES_FEEDBACK, t.REPORTS_REPLIES,
+        reads=(t.REPORTS_TRIAGED, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS, t.CASES_EVENTS, t.DUTY_PAGES),
+        groups=("dispatch", "dispatch-feedback", "dispatch-takedown", "dispatch-rumors", "dispatch-duty",
+                "dispatch-duty-notify"),
+        writes=(t.CASES_EVENTS, t.CASES_TRANSFERRED, t.CASES_TAKEDOWN, t.CASES_FEEDBACK, t.REPORTS_REPLIES, t.DUTY_PAGES,
                 t.dispatch_topic(""),  # dispatch.<every department>
-                *_dlqs(t.REPORTS_TRIAGED, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS))),
+                *_dlqs(t.REPORTS_TRIAGED, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS, t.CASES_EVENTS,
+                       t.DUTY_PAGES))),
     "rumor": Access(reads=(t.REPORTS_TRIAGED, t.media_topic("")), groups=("rumor", "rumor-media"),
                     writes=(t.RUMORS_EVENTS, t.REPORTS_REPLIES, t.media_topic(""),  # media.<channel> and their DLQs
                             *_dlqs(t.REPORTS_TRIAGED))),

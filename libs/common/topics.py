@@ -13,6 +13,7 @@ CASES_EVENTS = "cases.events"  # reminder, overdue, escalated, closed, transferr
 CASES_TRANSFERRED = "cases.transferred"  # 移交 to another city's center
 CASES_TAKEDOWN = "cases.takedown"  # takedown requests to platforms (signed callback)
 RUMORS_EVENTS = "rumors.events"  # alert, published, delivered, failed, corrected
+DUTY_PAGES = "duty.pages"  # pages to the staff on duty and their escalation (值班呼叫)
 DISPATCH_PREFIX = "dispatch."
 MEDIA_PREFIX = "media."
 DLQ_SUFFIX = ".dlq"
@@ -33,6 +34,7 @@ CORE_TOPICS: tuple[str, ...] = (
     CASES_TRANSFERRED,
     CASES_TAKEDOWN,
     RUMORS_EVENTS,
+    DUTY_PAGES,
 )
 
 

@@ -8,7 +8,9 @@ from fastapi import FastAPI
 
 from libs.common.clock import Clock, SystemClock
 from libs.common.events import (
+    CaseEvent,
     CaseFeedback,
+    DutyPage,
     ReportTriaged,
     RumorEvent,
     TakedownRequested,
@@ -22,6 +24,7 @@ from libs.common.topics import (
     CASES_TRANSFERRED,
     DEFAULT_PARTITIONS,
     DEPARTMENT_PARTITIONS,
+    DUTY_PAGES,
     REPORTS_REPLIES,
     REPORTS_TRIAGED,
     RUMORS_EVENTS,
@@ -31,8 +34,10 @@ from services.dispatch import case_routes, platform_routes
 from services.dispatch.context import DispatchContext
 from services.dispatch.deadlines import load_deadline_policy
 from services.dispatch.directory import load_directory
+from services.dispatch.duty.wiring import build_duty
 from services.dispatch.feedback import FeedbackHandler
 from services.dispatch.handlers import TriagedHandler, record_rebuttal
+from services.dispatch.pages.site import audit_to
 from services.dispatch.platform_routes import MAX_BODY as PLATFORM_FEEDBACK_MAX_BODY
 from services.dispatch.platforms import load_platforms
 from services.dispatch.pages.install import build_site, install_pages
@@ -72,6 +77,9 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     takedowns = TakedownWorker(store, relay, platforms, sender, clock, settings.public_base_url,
                                feedback_key=ctx.feedback_key)
 
+    site = build_site(runtime, settings, clock, ctx.feedback_key)  # the console's and the desk's logins
+    duty, duty_scheduler, delivery = build_duty(runtime, settings, ctx, relay, audit_to(site, ctx))
+
     runtime.subscribe(topic=REPORTS_TRIAGED, group="dispatch",
                       model=ReportTriaged, handle_batch=TriagedHandler(ctx).on_triaged_batch,
                       idempotent=True)  # a case is looked up first; a join is guarded by report id
@@ -80,7 +88,10 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     runtime.subscribe(topic=CASES_TAKEDOWN, group="dispatch-takedown",
                       model=TakedownRequested, handle=takedowns.on_takedown)
     runtime.subscribe(topic=RUMORS_EVENTS, group="dispatch-rumors",
-                      model=RumorEvent, handle=partial(record_rebuttal, ctx))
+                      model=RumorEvent, handle=partial(record_rebuttal, ctx, duty))
+    runtime.subscribe(topic=CASES_EVENTS, group="dispatch-duty", model=CaseEvent, handle=duty.on_case_event,
+                      idempotent=True)  # a page is opened once per page id
+    runtime.subscribe(topic=DUTY_PAGES, group="dispatch-duty-notify", model=DutyPage, handle=delivery.on_step)
 
     async def on_start(rt: Runtime) -> None:
         if not ctx.feedback_key:
@@ -88,17 +99,19 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
         await store.create_indexes()
         await site.accounts.create_indexes()
         await relay.create_indexes()
+        await duty.store.create_indexes()
         rt.spawn(run_census(store.cases, clock), "case-census")
 
     async def after_kafka(rt: Runtime) -> None:
         rt.spawn(relay.run(), "outbox-relay")
         rt.spawn(scheduler.run(), "chase-scheduler")
         rt.spawn(rechecker.run(), "recheck")
+        rt.spawn(duty_scheduler.run(), "duty-scheduler")
 
-    produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES, RUMORS_EVENTS)
+    produced = (REPORTS_TRIAGED, CASES_FEEDBACK, CASES_EVENTS, CASES_TRANSFERRED, CASES_TAKEDOWN, REPORTS_REPLIES, RUMORS_EVENTS,
+                DUTY_PAGES)
     topics = {t: DEFAULT_PARTITIONS for t in produced}
     topics |= {dispatch_topic(d.code): DEPARTMENT_PARTITIONS for d in directory.all_departments()}
-    site = build_site(runtime, settings, clock, ctx.feedback_key)  # the console's and the desk's logins
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",
                     topics=topics, on_start=on_start, after_kafka=after_kafka,
                     body_limits={"/api/v1/platforms/": PLATFORM_FEEDBACK_MAX_BODY}, sessions=site.sessions.check)
@@ -107,4 +120,5 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
         app.include_router(router)
     app.state.ctx, app.state.scheduler, app.state.takedowns = ctx, scheduler, takedowns
     app.state.rechecker = rechecker
+    app.state.duty, app.state.duty_scheduler = duty, duty_scheduler
     return app

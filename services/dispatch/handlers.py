@@ -18,6 +18,7 @@ from libs.common.logs import bind_event, get_logger
 from libs.common.topics import REPORTS_REPLIES
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
+from services.dispatch.duty.service import DutyService
 from services.dispatch.context import DispatchContext
 from services.dispatch.decide import decide_dispatch, decide_raise
 from services.dispatch.platforms import is_platform
@@ -99,7 +100,10 @@ class TriagedHandler:
                  transfer_to=doc["transfer_to"], platform_handler=is_platform(doc["department_code"]))
 
 
-async def record_rebuttal(ctx: DispatchContext, event: RumorEvent) -> None:
-    """Rebuttals published count in the upward reports (辟谣); the rest is the rumor desk's."""
+async def record_rebuttal(ctx: DispatchContext, duty: DutyService | None, event: RumorEvent) -> None:
+    """Rebuttals published count in the upward reports (辟谣); alerts and failing channels
+    page the staff on duty; the rest is the rumor desk's."""
     if event.kind == "published":
         await ctx.store.record_rebuttal(event.claim_id, event.rebuttal_id, event.occurred_at)
+    if duty is not None:
+        await duty.on_rumor_event(event)

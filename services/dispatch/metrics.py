@@ -40,3 +40,16 @@ def count_case_events(events: list[tuple[Event, str]]) -> None:
     for event, _ in events:
         if isinstance(event, CaseEvent):
             CASE_EVENTS.labels(kind=event.kind, severity=event.severity or "none").inc()
+
+
+# Duty (值班): pages and their escalation, the shift on duty now, the handover.
+DUTY_PAGE_STEPS = Counter("netreport_duty_page_steps_total", "Steps of pages to the staff on duty (duty.pages)",
+                          ["kind", "step", "level"])
+DUTY_PAGES_UNACKNOWLEDGED = Gauge("netreport_duty_pages_unacknowledged", "Pages not yet acknowledged, by the level paged",
+                                  ["level"])
+DUTY_OLDEST_UNACKNOWLEDGED = Gauge("netreport_duty_page_oldest_unacknowledged_seconds",
+                                   "Age of the oldest page nobody has acknowledged (0: none)")
+DUTY_ON_SHIFT = Gauge("netreport_duty_on_shift", "The shift on duty now: 1 per role that is rostered, by check-in",
+                      ["role", "checked_in"])
+DUTY_HANDOVER_PENDING = Gauge("netreport_duty_handover_pending",
+                              "1 while the last shift's duty log waits for the incoming A's acknowledgement")

@@ -64,7 +64,8 @@ class ChaseScheduler:
                                           event_id=derive_event_id(action.action_id, "supervise"), now=now)
             events.append((copy, dispatch_topic(action.to_department.code)))
         guard = {"chase_done": {"$ne": action.action_id}, "dispatch_no": case["dispatch_no"]}
-        change = {"$set": {flag: value}, "$push": {"chase_done": action.action_id}}
+        stamp = {"escalated_at": now} if action.kind == "escalated" else {}  # the handover log counts them by time
+        change = {"$set": {flag: value, **stamp}, "$push": {"chase_done": action.action_id}}
         if await self.ctx.store.apply(case["_id"], guard, change, events):
             metrics.CASE_EVENTS.labels(kind=action.kind, severity=action.severity).inc()
             if action.kind == "escalated" and action.to_department:

@@ -26,6 +26,11 @@ class DispatchSettings(ServiceSettings):
     routing_file: Path = HERE / "rules" / "routing.yaml"
     deadlines_file: Path = HERE / "rules" / "deadlines.yaml"
     platforms_file: Path = HERE / "rules" / "platforms.yaml"
+    duty_file: Path = HERE / "rules" / "duty.yaml"
+    # Pages to the staff on duty also go, signed, to this SMS/IM gateway (services/dispatch/duty/notify.py);
+    # unset, the console is where pages are seen.
+    duty_gateway_url: str | None = None
+    duty_gateway_secret: SecretStr | None = None
     chase_interval_s: float = 30.0
     # Re-check (复查) of content said to be removed: first look after this delay, then, when
     # the URL cannot be judged (unreachable, 5xx), again after the retry delay, a few times.
@@ -47,6 +52,10 @@ class DispatchSettings(ServiceSettings):
     # URL and an operator token listed in rumor's OPERATOR_TOKENS. Unset: those pages say so.
     rumor_url: str | None = None
     rumor_token: SecretStr | None = None
+    # The same for intake's operator API: a case's evidence snapshots and their hash chain, the
+    # volunteers' ranking. Unset: those parts of the console say so.
+    intake_url: str | None = None
+    intake_token: SecretStr | None = None
 
     @property
     def allow_hosts(self) -> list[str]:

@@ -18,7 +18,7 @@ from libs.common import signing
 from libs.common.events import TakedownRequested
 from libs.common.signing import sign, verify
 
-__all__ = ["PlatformFeedback", "is_retryable", "parse_answer", "request_body", "sign", "signed_headers", "verify"]
+__all__ = ["PlatformFeedback", "parse_answer", "request_body", "sign", "signed_headers", "verify"]
 
 PlatformAction = Literal["accepted", "removed", "rejected"]
 
@@ -62,7 +62,3 @@ def parse_answer(body: bytes) -> PlatformAnswer:
     except ValidationError:
         return PlatformAnswer()
 
-
-def is_retryable(status_code: int) -> bool:
-    """Worth another try: the platform is overloaded or down, not refusing this request."""
-    return status_code in (408, 425, 429) or status_code >= 500

@@ -9,16 +9,13 @@ stays down, or refuses the request, is noted on the case and the request goes to
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, Protocol
 
-import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
-
 from libs.common.clock import Clock
 from libs.common.consumer import PermanentError
+from libs.common.http.signed_post import PostFailed, SignedPoster
 from libs.common.events import CaseFeedback, TakedownRequested, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
@@ -27,7 +24,7 @@ from services.dispatch import announce, metrics
 from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.platforms import PlatformRegistry, PlatformSpec
 from services.dispatch.store import DispatchStore
-from services.dispatch.takedown import is_retryable, parse_answer, request_body, signed_headers
+from services.dispatch.takedown import parse_answer, request_body
 
 log = get_logger(__name__)
 
@@ -36,36 +33,21 @@ class TakedownFailed(Exception):
     """The platform did not take the request: down after every retry, or it refused it."""
 
 
-class _Retryable(Exception):
-    pass
-
-
 class TakedownSender(Protocol):
     async def send(self, url: str, body: bytes, secret: str) -> tuple[int, bytes]: ...
 
 
 class HttpTakedownSender:
-    """POSTs with a fresh signature per attempt (the platform checks the timestamp's age);
-    retries connection errors, 408/425/429 and 5xx with exponential backoff."""
+    """The shared signed POST (libs.common.http.signed_post), its failure as TakedownFailed."""
 
     def __init__(self, *, attempts: int = 4, timeout_s: float = 10.0, backoff_s: float = 0.5) -> None:
-        self.attempts, self.timeout_s, self.backoff_s = attempts, timeout_s, backoff_s
+        self.poster = SignedPoster(attempts=attempts, timeout_s=timeout_s, backoff_s=backoff_s)
 
     async def send(self, url: str, body: bytes, secret: str) -> tuple[int, bytes]:
         try:
-            async with httpx.AsyncClient(timeout=self.timeout_s, trust_env=False) as client:
-                async for attempt in AsyncRetrying(
-                        stop=stop_after_attempt(self.attempts), reraise=True,
-                        wait=wait_exponential(multiplier=self.backoff_s, max=30),
-                        retry=retry_if_exception_type((httpx.TransportError, _Retryable))):
-                    with attempt:
-                        response = await client.post(url, content=body, headers=signed_headers(secret, int(time.time()), body))
-                        if is_retryable(response.status_code):
-                            raise _Retryable(f"HTTP {response.status_code}")
-                        return response.status_code, response.content
-        except (httpx.HTTPError, _Retryable) as exc:
-            raise TakedownFailed(f"{url}: {exc!r}") from exc
-        raise TakedownFailed(url)  # unreachable: the loop returns or raises
+            return await self.poster.post(url, body, secret)
+        except PostFailed as exc:
+            raise TakedownFailed(str(exc)) from exc
 
 
 @dataclass

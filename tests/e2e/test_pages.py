@@ -32,6 +32,8 @@ ACCOUNTS = {  # login name: (role, department, password)
     "admin-e2e": ("admin", None, "center-admin-password-1"),
     "police-desk": ("department", POLICE, "police-desk-password-1"),
     "market-desk": ("department", MARKET, "market-desk-password-1"),
+    "duty-b-e2e": ("operator", None, "duty-officer-b-password-1"),
+    "leader-e2e": ("operator", None, "duty-leader-password-1"),
 }
 GAMBLING = "某赌博网站在微信群和抖音评论区引流，号称百家乐稳赚不赔，要求先充值再提现，我的邻居已经被骗输了三万元。"
 RESULT = "经查，涉案赌博网站服务器位于境外，已提请封堵并对组织者立案侦查"
@@ -147,6 +149,10 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     console.locator(f"a[href='/console/cases/{case_id}']").click()
     expect(console.locator("#answers")).to_contain_text("立案侦查")
     expect(console.locator("#triage-reasons li").first).to_be_visible()
+    # The evidence intake kept of the reported URL (fetched or not, it is on record), with the chain's check.
+    _reload_until(console, f"{dispatch}/console/cases/{case_id}",
+                  lambda p: p.locator("#evidence td", has_text="bet.example.com").count() > 0)
+    expect(console.locator("#chain")).to_contain_text("完整")
     check_page(console, "09-console-case")
     console.goto(f"{dispatch}/console/reports")
     check_page(console, "10-console-reports")
@@ -353,3 +359,67 @@ def test_an_operator_verifies_a_rumor_and_publishes_its_rebuttal_from_the_consol
                       and p.locator("#deliveries tbody tr").count() == p.locator("#deliveries").get_by_text("已送达").count(),
                       timeout=60)
         check_page(page, "19-console-rumor-deliveries")
+
+
+THREAT = "有人在本地群里发帖，说明天中午12点带着砍刀去南宁朝阳广场见人就砍，还晒出了刀的照片，很多人看到了。"
+
+
+def test_the_a_on_duty_checks_in_acknowledges_a_page_for_a_major_case_and_a_swap_waits_for_the_leader(
+        system, accounts, browser):
+    dispatch = system.urls["dispatch"]
+    # The admin plans the roster with the command: duty-e2e is A today and B tomorrow (AB角).
+    planned = subprocess.run([sys.executable, "-m", "services.dispatch.duty.plan", "--staff", "duty-e2e,duty-b-e2e",
+                              "--leaders", "leader-e2e", "--days", "2"], text=True, capture_output=True,
+                             env=system.env, cwd=ROOT, timeout=60)
+    assert planned.returncode == 0 and "planned 2 shift(s)" in planned.stdout, planned.stderr
+
+    duty = _page(browser)
+    _log_in(duty, dispatch, "duty-e2e", accounts["duty-e2e"][2])
+    duty.goto(f"{dispatch}/console/duty")
+    expect(duty.locator("#on-duty [data-role=a]")).to_have_text("duty-e2e")
+    duty.get_by_role("button", name="到岗打卡").click()
+    expect(duty.get_by_role("status").first).to_contain_text("已到岗打卡")
+    check_page(duty, "14-duty")
+
+    # A major report comes in: the A on duty is paged (triage → dispatch → cases.events → duty.pages).
+    with httpx.Client(timeout=10) as client:
+        assert client.post(f"{system.urls['intake']}/api/v1/reports", json={"text": THREAT}).status_code == 202
+    _reload_until(duty, f"{dispatch}/console/duty", lambda p: p.locator("#pages tr", has_text="重大案件").count() > 0)
+    row = duty.locator("#pages tr", has_text="重大案件").first
+    expect(row).to_contain_text("A角 duty-e2e")
+    row.get_by_role("button", name="确认").click()
+    expect(duty.get_by_role("status").first).to_contain_text("已确认呼叫")
+    expect(duty.locator("#pages tr", has_text="重大案件").first).to_contain_text("已确认")
+
+    # A swap of tomorrow's B place: asked on the roster, waiting for the leader, approved by the leader.
+    tomorrow = duty.locator("#roster tr[data-shift]").nth(1)
+    tomorrow.get_by_label("接班人账号").fill("admin-e2e")
+    tomorrow.get_by_label("事由").fill("参加培训")
+    tomorrow.get_by_role("button", name="申请调班").click()
+    expect(duty.locator("#swaps")).to_contain_text("待带班领导 leader-e2e 批准")
+    leader = _page(browser)
+    _log_in(leader, dispatch, "leader-e2e", accounts["leader-e2e"][2])
+    leader.goto(f"{dispatch}/console/duty")
+    leader.locator("#swaps tr", has_text="参加培训").get_by_role("button", name="批准").click()
+    expect(leader.get_by_role("status").first).to_contain_text("调班已批准")
+    expect(leader.locator("#roster tr[data-shift]").nth(1)).to_contain_text("admin-e2e")
+
+    # The volunteers' ranking, from intake's API: a volunteer who just registered is listed (name masked).
+    with httpx.Client(timeout=10) as client:
+        registered = client.post(f"{system.urls['intake']}/api/v1/volunteers",
+                                 json={"name": "陈志愿", "region": "广西南宁市青秀区", "contact": {"phone": "13900002222"}})
+        assert registered.status_code == 201, registered.text
+    duty.goto(f"{dispatch}/console/volunteers")
+    expect(duty.locator("#ranking")).to_contain_text("广西南宁市青秀区")
+    expect(duty.locator("#ranking")).not_to_contain_text("陈志愿")  # masked
+    check_page(duty, "16-volunteers")
+
+    # The duty log of the shift, drafted live, with the outgoing A's note.
+    shift_id = duty.locator("#roster tr[data-shift]").first.get_attribute("data-shift")
+    duty.goto(f"{dispatch}/console/duty/logs/{shift_id}")
+    expect(duty.locator("#summary")).to_contain_text("受理举报")
+    expect(duty.locator("#log-pages")).to_contain_text("duty-e2e")
+    duty.get_by_label("添加备注").fill("重大案件已确认，待公安反馈")
+    duty.get_by_role("button", name="记入值班日志").click()
+    expect(duty.locator("#notes")).to_contain_text("重大案件已确认，待公安反馈")
+    check_page(duty, "15-duty-log")

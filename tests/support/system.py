@@ -79,6 +79,8 @@ class Services:
             "NETREPORT_SECRET_KEY": "e2e-secret-key-0123456789", "LOG_JSON": "true",
             "INTAKE_PUBLIC_BASE_URL": self.urls["intake"], "RUMOR_PUBLIC_BASE_URL": self.urls["rumor"],
             "OPERATOR_TOKENS": tokens_entry(E2E_OPERATOR_TOKEN, name="e2e-duty"),
+            # The console's evidence and volunteer pages read intake's operator API.
+            "DISPATCH_INTAKE_URL": self.urls["intake"], "DISPATCH_INTAKE_TOKEN": E2E_OPERATOR_TOKEN,
         } | self.extra_env
 
     def start_all(self) -> None:

@@ -15,6 +15,7 @@ from libs.common.http.errors import ApiError
 from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES
 from services.dispatch.context import Ctx
 from services.dispatch.pages import views
+from services.dispatch.pages.service_client import ServiceClient
 from services.dispatch.pages.site import SiteDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -42,10 +43,39 @@ async def case_detail(request: Request, ctx: Ctx, site: SiteDep, who: CurrentPri
     if case is None:
         raise ApiError(404, "not_found", "没有这个案件")
     await site.audit(request, ctx, who, "case.view", case_id=case_id)
+    evidence, chain, problem = await _evidence(request.app.state.intake, case)
     return site.pages.render(request, "console_case.html", case=case, row=views.row(case, ctx.clock.now()),
+                             evidence=evidence, chain=chain, evidence_problem=problem,
                              answers=views.answers(case), history=case.get("history", []), event_zh=views.EVENT_ZH,
                              categories=CATEGORIES, severities=SEVERITIES, zones=ZONES,
                              reviewed=request.query_params.get("reviewed") == "1")
+
+
+async def _evidence(intake: ServiceClient, case: dict) -> tuple[list[tuple[str, list]] | None, dict | None, str]:
+    """Each report's snapshots of its URLs and the hash chain's check, from intake's API."""
+    if not intake.configured:
+        return None, None, "证据快照保存在受理服务中：未配置 DISPATCH_INTAKE_URL / DISPATCH_INTAKE_TOKEN。"
+    found = []
+    for report in case.get("reports", [])[:50]:
+        if not report.get("tracking_no"):
+            continue
+        answer = await intake.call("GET", f"/evidence/{report['tracking_no']}")
+        if answer.status == 503 or (not answer.ok and answer.status != 404):
+            return None, None, answer.message
+        if answer.ok and answer.body.get("records"):
+            found.append((report["tracking_no"], answer.body["records"]))
+    chain = await intake.call("GET", "/evidence-chain")
+    return found, chain.body if chain.ok else None, ""
+
+
+@router.get("/volunteers")
+async def volunteers(request: Request, site: SiteDep) -> Response:
+    """志愿者排行: points for valid and adopted reports, trusted reporters marked (intake's API)."""
+    intake: ServiceClient = request.app.state.intake
+    answer = await intake.call("GET", "/volunteers/ranking", params={"limit": 200}) if intake.configured else None
+    problem = "" if answer and answer.ok else (answer.message if answer else "未配置 DISPATCH_INTAKE_URL / DISPATCH_INTAKE_TOKEN。")
+    return site.pages.render(request, "console_volunteers.html", ranking=answer.body if answer and answer.ok else [],
+                             problem=problem)
 
 
 @router.get("/reports")

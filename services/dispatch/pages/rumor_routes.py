@@ -1,7 +1,7 @@
 """The console's rumor pages (谣言线索与辟谣发布): the claims with their reports and alert;
 for one claim the verification, the rebuttal editor with its preview, one-click publish
 and each channel's delivery status with a retry. Operators only; every action goes through
-rumor's operator API (rumor_client.py) and into the audit log."""
+rumor's operator API (service_client.py) and into the audit log."""
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from libs.common.http.access import CurrentPrincipal
 from libs.common.http.errors import ApiError
 from services.dispatch.context import Ctx
-from services.dispatch.pages.rumor_client import RumorClient
+from services.dispatch.pages.service_client import ServiceClient
 from services.dispatch.pages.site import SiteDep
 
 router = APIRouter(prefix="/console/rumors", include_in_schema=False)
@@ -21,8 +21,8 @@ DONE_ZH = {"verified": "核查结论已记录", "saved": "稿件已保存，下�
            "republished": "已补发到该渠道"}
 
 
-def _client(request: Request) -> RumorClient:
-    client: RumorClient = request.app.state.rumor
+def _client(request: Request) -> ServiceClient:
+    client: ServiceClient = request.app.state.rumor
     if not client.configured:
         raise ApiError(503, "rumor_not_configured", "谣言服务未配置（DISPATCH_RUMOR_URL、DISPATCH_RUMOR_TOKEN）")
     return client

@@ -1,6 +1,7 @@
 """What dispatch's pages share, built once in app.py: rendering, sessions, accounts, lockout."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -43,3 +44,12 @@ SiteDep = Annotated[Site, Depends(get_site)]
 
 def home_of(principal: Principal) -> str:
     return "/desk" if principal.role == "department" else "/console"
+
+
+def audit_to(site: Site, ctx: DispatchContext) -> Callable[[str, str, Principal | None, str | None], Awaitable[None]]:
+    """The audit log as duty's actions write it: the system's own steps (paging, escalating)
+    have no actor."""
+    async def audit(action: str, detail: str, actor: Principal | None, subject: str | None) -> None:
+        await site.accounts.append(at=ctx.clock.now(), actor=actor, action=action, case_id=subject, detail=detail)
+
+    return audit

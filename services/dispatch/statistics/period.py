@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-Kind = Literal["daily", "monthly"]
+Kind = Literal["daily", "monthly", "shift"]  # shift: a duty shift's handover log
 DAILY_DUE = time(15, 0)  # 网情报送: yesterday's report is due before 15:00
 # Reports cover the years a center can have cases in; outside them a period is refused
 # (a far date would overflow the database's and the calendar's arithmetic).
@@ -37,6 +37,12 @@ def daily(day: date, tz: ZoneInfo) -> Period:
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
     return Period(kind="daily", label=day.isoformat(), start=start, end=end, timezone=str(tz),
                   due_at=datetime.combine(day + timedelta(days=1), DAILY_DUE, tz))
+
+
+def shift(label: str, start: datetime, end: datetime, tz: ZoneInfo) -> Period:
+    """A duty shift (the handover log's window)."""
+    _check_year(start.year)
+    return Period(kind="shift", label=label, start=start, end=end, timezone=str(tz))
 
 
 def monthly(year: int, month: int, tz: ZoneInfo) -> Period:

@@ -11,7 +11,7 @@ from services.dispatch.statistics.period import Period
 
 # What the statistics and the census read; never the summary text or reporter pseudonyms.
 FIELDS = {"category": 1, "severity": 1, "status": 1, "department_code": 1, "department_name": 1,
-          "opened_at": 1, "closed_at": 1, "deadline_at": 1, "reminder_at": 1, "escalated_to": 1,
+          "opened_at": 1, "closed_at": 1, "deadline_at": 1, "reminder_at": 1, "escalated_to": 1, "escalated_at": 1,
           "reports.submitted_at": 1, "reports.channel": 1}
 
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from services.dispatch.app import create_app
-from services.dispatch.pages.rumor_client import RumorClient
+from services.dispatch.pages.service_client import ServiceClient
 from services.dispatch.settings import DispatchSettings
 from tests.support.auth import tokens_entry
 
@@ -47,7 +47,7 @@ def console(calls: list[tuple[str, str, Any]], refuse: bool = False) -> tuple[Te
         return httpx.Response(200, json=CLAIM)
 
     app = create_app(DispatchSettings(OPERATOR_TOKENS=tokens_entry(TOKEN, name="zhang"), NETREPORT_SECRET_KEY="k" * 24))
-    app.state.rumor = RumorClient("http://rumor.test", "rumor-token", transport=httpx.MockTransport(api))
+    app.state.rumor = ServiceClient("http://rumor.test", "rumor-token", transport=httpx.MockTransport(api))
     audit = Audit()
     app.state.site.accounts = audit
     return TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}), audit

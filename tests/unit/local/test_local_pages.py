@@ -21,7 +21,7 @@ def test_the_page_urls_make_run_prints_answer_200_without_a_login(tmp_path):
             PORTS["dispatch"]: TestClient(dispatch_app(DispatchSettings(NETREPORT_SECRET_KEY="local-pages-secret-0123")))}
     logins = [(name, role, department, "pw") for name, role, department, _ in LOGINS]
     urls = page_urls(logins)
-    assert [what for what, _, _ in urls][0].startswith("举报表单") and len(urls) == 4
+    assert [what for what, _, _ in urls][0].startswith("举报表单") and len(urls) == 5
     for _, url, _ in urls:
         parts = urlsplit(url)
         response = apps[parts.port].get(parts.path + (f"?{parts.query}" if parts.query else ""), follow_redirects=False)
