@@ -120,3 +120,12 @@ def test_the_secrets_command_makes_every_file_the_stack_reads_once(tmp_path: Pat
     assert set(env) == {"NETREPORT_SECRET_KEY", "OPERATOR_TOKENS", "DISPATCH_FEEDBACK_KEY"}
     assert (tmp_path / "operator.token").read_text().strip() not in env["OPERATOR_TOKENS"]  # only its hash
     assert make_secrets(tmp_path, ["intake", "triage", "dispatch", "rumor", "dept-x"]) == []  # kept, not remade
+
+
+def test_each_broker_is_started_by_a_script_that_fills_every_placeholder_of_its_properties() -> None:
+    script = HERE / "kafka" / "start.sh"
+    assert subprocess.run(["sh", "-n", str(script)]).returncode == 0
+    placeholders = set(re.findall(r"@[A-Z_]+@", (HERE / "kafka" / "server.properties").read_text()))
+    assert placeholders == {"@NODE_ID@", "@ADMIN_PASSWORD@"}
+    assert all(f"s/{p}/" in script.read_text() for p in placeholders)
+    assert "--add-scram" in script.read_text() and script.stat().st_mode & 0o111  # the admin exists before the first start
