@@ -31,7 +31,7 @@ from tests.support.cluster import (
     accepted_by, admin, busiest_leader, first_reply_times, fully_replicated, handled_by_topic, led_without, members,
     partitions, wait_until,
 )
-from tests.support.faults import drain, read_ledger, stream
+from tests.support.faults import Ledger, drain, read_ledger, stream
 from tests.support.system import SERVICES, NotReady, Services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,17 +142,9 @@ async def test_a_broker_killed_mid_stream_loses_and_doubles_nothing_and_both_ins
         seen = await stream(intakes, rate=RATE,
                             seconds=SECONDS, seed=2024, fault=lambda: lose_a_broker(cluster, client, prefix, timeline),
                             fault_at_s=FAULT_AT_S)
-        await asyncio.to_thread(system.wait_ready, timeout=120)
+        await asyncio.to_thread(system.wait_ready, timeout=120)  # every instance back by itself
         accepted = set(seen.accepted)
-        unanswered = await drain(cluster.bootstrap, prefix, accepted)
-        ledger = await read_ledger(cluster.bootstrap, database.uri, prefix, system.db_prefix)
-        for _ in range(30):  # dispatch may still be placing the last cases
-            if not ledger.undispatched(accepted):
-                break
-            await asyncio.sleep(2)
-            ledger = await read_ledger(cluster.bootstrap, database.uri, prefix, system.db_prefix)
-        problems = ([f"{r}: never answered" for r in sorted(unanswered)] + ledger.problems(accepted)
-                    + ledger.undispatched(accepted))
+        problems, ledger = await check_every_report(cluster, database, system, accepted)
         assert not problems, f"{len(problems)} problems, refused {dict(seen.refused)}:\n" + "\n".join(problems[:40])
         assert len(accepted) >= RATE * SECONDS * 0.8, (len(accepted), dict(seen.refused))
         assert ledger.valid & accepted, "nothing was dispatched"
@@ -215,6 +207,21 @@ def start_two_of_each(system: Services) -> None:
     for name in SERVICES:
         system.start(name, replica=2)
     system.wait_ready(timeout=180)
+
+
+async def check_every_report(cluster: KafkaCluster, database: MongoServer, system: Services,
+                             accepted: set[str]) -> tuple[list[str], Ledger]:
+    """Every accepted report answered, judged once, in one case, each valid one in exactly one
+    of dispatch's cases, each case handed to one department per round (tests.support.faults)."""
+    unanswered = await drain(cluster.bootstrap, system.prefix, accepted)
+    ledger = await read_ledger(cluster.bootstrap, database.uri, system.prefix, system.db_prefix)
+    for _ in range(30):  # dispatch may still be placing the last cases
+        if not ledger.undispatched(accepted):
+            break
+        await asyncio.sleep(2)
+        ledger = await read_ledger(cluster.bootstrap, database.uri, system.prefix, system.db_prefix)
+    problems = [f"{r}: never answered" for r in sorted(unanswered)] + ledger.problems(accepted)
+    return problems + ledger.undispatched(accepted), ledger
 
 
 async def lose_a_broker(cluster: KafkaCluster, client, prefix: str, timeline: dict[str, float | None]) -> None:  # type: ignore[no-untyped-def]
