@@ -29,7 +29,7 @@ from deploy.local.servers import ADMIN, LocalInfra, MongoServer
 from tests.support import kafka
 from tests.support.cluster import (
     accepted_by, admin, busiest_leader, first_reply_times, fully_replicated, handled_by_topic, led_without, members,
-    partitions, wait_until,
+    messages_on, partitions, wait_until,
 )
 from tests.support.faults import Ledger, drain, read_ledger, stream
 from tests.support.system import SERVICES, NotReady, Services
@@ -155,7 +155,11 @@ async def test_a_broker_killed_mid_stream_loses_and_doubles_nothing_and_both_ins
         assert not idle, f"instances that did no work: {idle} (all: {shares})"
 
         figures = await recovery_figures(cluster, prefix, seen.accepted_at, timeline)
+        on_topics = await asyncio.to_thread(messages_on, cluster.bootstrap, cluster.client_options, prefix)
+        reports = len(accepted) + len(warm.accepted)
         figures |= {"accepted": len(accepted), "refused": dict(seen.refused), "rate_per_s": RATE,
+                    # for sizing Kafka (docs/operations.md): what one report puts on the topics
+                    "messages_per_report": round(sum(on_topics.values()) / reports, 1),
                     "work_per_instance": {k: n for k, (_, n) in shares.items()}}
         ARTIFACT.parent.mkdir(exist_ok=True)
         ARTIFACT.write_text(json.dumps(figures, indent=2) + "\n")

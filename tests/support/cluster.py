@@ -57,6 +57,22 @@ def fully_replicated(client: AdminClient, prefix: str, size: int) -> bool:
     return all(len(p.isrs) == size for p in every.values())
 
 
+def messages_on(bootstrap: str, options: dict[str, Any], prefix: str) -> dict[str, int]:
+    """topic -> messages it holds (end minus start offsets, every partition) under `prefix`."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    config = librdkafka_options(bootstrap, options) | {"group.id": "netreport-cluster-test-sizing"}
+    consumer = Consumer(config)
+    try:
+        out: dict[str, int] = {}
+        for (topic, pid) in partitions(admin(bootstrap, options), prefix):
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, pid), timeout=10)
+            out[topic] = out.get(topic, 0) + high - low
+        return out
+    finally:
+        consumer.close()
+
+
 def members(client: AdminClient, groups: list[str]) -> dict[str, int]:
     """Group -> members with at least one partition assigned."""
     futures = client.describe_consumer_groups(groups, request_timeout=10)
