@@ -33,6 +33,8 @@ def system(infra, tmp_path_factory):
     logs = tmp_path_factory.mktemp("service-logs")
     services = Services(infra, prefix, logs, extra_env={
         "DISPATCH_CHASE_INTERVAL_S": "1",
+        # Evidence snapshots (证据固定) on, so the console shows what intake kept of a reported URL.
+        "INTAKE_EVIDENCE_SNAPSHOT": "true", "INTAKE_SNAPSHOT_TIMEOUT_S": "5",
         # Rumor: the media matrix's webhook channels pointed at a local receiver a rumor e2e
         # test runs on this port (tests.support.rumor.ChannelReceiver).
         "RUMOR_CHANNEL_DEV_SECRETS": "true",

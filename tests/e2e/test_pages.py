@@ -151,7 +151,7 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     expect(console.locator("#triage-reasons li").first).to_be_visible()
     # The evidence intake kept of the reported URL (fetched or not, it is on record), with the chain's check.
     _reload_until(console, f"{dispatch}/console/cases/{case_id}",
-                  lambda p: p.locator("#evidence td", has_text="bet.example.com").count() > 0)
+                  lambda p: print("EVID", p.locator("#evidence").inner_text()[:300]) or p.locator("#evidence td", has_text="bet.example.com").count() > 0, timeout=20)
     expect(console.locator("#chain")).to_contain_text("完整")
     check_page(console, "09-console-case")
     console.goto(f"{dispatch}/console/reports")

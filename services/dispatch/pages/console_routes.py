@@ -59,12 +59,12 @@ async def _evidence(intake: ServiceClient, case: dict) -> tuple[list[tuple[str, 
     for report in case.get("reports", [])[:50]:
         if not report.get("tracking_no"):
             continue
-        answer = await intake.call("GET", f"/evidence/{report['tracking_no']}")
+        answer = await intake.call("GET", f"/operator/evidence/{report['tracking_no']}")
         if answer.status == 503 or (not answer.ok and answer.status != 404):
             return None, None, answer.message
         if answer.ok and answer.body.get("records"):
             found.append((report["tracking_no"], answer.body["records"]))
-    chain = await intake.call("GET", "/evidence-chain")
+    chain = await intake.call("GET", "/operator/evidence-chain")
     return found, chain.body if chain.ok else None, ""
 
 
