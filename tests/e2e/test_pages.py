@@ -151,7 +151,7 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     expect(console.locator("#triage-reasons li").first).to_be_visible()
     # The evidence intake kept of the reported URL (fetched or not, it is on record), with the chain's check.
     _reload_until(console, f"{dispatch}/console/cases/{case_id}",
-                  lambda p: print("EVID", p.locator("#evidence").inner_text()[:300]) or p.locator("#evidence td", has_text="bet.example.com").count() > 0, timeout=20)
+                  lambda p: p.locator("#evidence td", has_text="bet.example.com").count() > 0)
     expect(console.locator("#chain")).to_contain_text("完整")
     check_page(console, "09-console-case")
     console.goto(f"{dispatch}/console/reports")
@@ -380,6 +380,7 @@ def test_the_a_on_duty_checks_in_acknowledges_a_page_for_a_major_case_and_a_swap
     duty.get_by_role("button", name="到岗打卡").click()
     expect(duty.get_by_role("status").first).to_contain_text("已到岗打卡")
     check_page(duty, "14-duty")
+    shift_id = duty.locator("#roster tr[data-shift]").first.get_attribute("data-shift")  # the shift on duty now
 
     # A major report comes in: the A on duty is paged (triage → dispatch → cases.events → duty.pages).
     with httpx.Client(timeout=10) as client:
@@ -415,7 +416,6 @@ def test_the_a_on_duty_checks_in_acknowledges_a_page_for_a_major_case_and_a_swap
     check_page(duty, "16-volunteers")
 
     # The duty log of the shift, drafted live, with the outgoing A's note.
-    shift_id = duty.locator("#roster tr[data-shift]").first.get_attribute("data-shift")
     duty.goto(f"{dispatch}/console/duty/logs/{shift_id}")
     expect(duty.locator("#summary")).to_contain_text("受理举报")
     expect(duty.locator("#log-pages")).to_contain_text("duty-e2e")
