@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test setup artifacts prometheus chromium contract-tools unit integration triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
+.PHONY: run test setup artifacts prometheus chromium contract-tools unit integration cluster-test triage-replay dispatch-dryrun rumor-cluster eval bench-e2e clean-data
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
@@ -65,6 +65,12 @@ test: setup contract-tools  ## the whole suite, with the real Kafka and database
 
 unit: .venv/.synced
 	@$(PY) -m pytest -q tests/unit
+
+# Part of `make test`; alone: three Kafka brokers from the local jars, two instances of every
+# service, one broker killed -9 mid-stream (tests/cluster/, about 4 min). Figures printed and
+# written to test-artifacts/cluster-broker-loss.json.
+cluster-test: setup  ## the three-broker cluster test: topic setup, broker loss, recovery figures
+	@$(PY) -m pytest -q -p no:cacheprovider -s tests/cluster
 
 triage-replay: .venv/.synced  ## make -s triage-replay IN=reports.jsonl
 	@$(PY) -m services.triage.replay $(IN)

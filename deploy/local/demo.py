@@ -14,6 +14,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from deploy.local.credentials import local_admin_options
+from libs.common.settings import bootstrap_list
 
 from deploy.local.localenv import DATA, PORTS, local_secret
 
@@ -111,7 +112,7 @@ async def check_urls(client: httpx.AsyncClient, urls: list[str], headers: dict[s
 async def watch_departments() -> None:
     # The demo looks at every department's topic: it reads as the broker's admin (local only).
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], group_id=None, auto_offset_reset="earliest",
+        bootstrap_servers=bootstrap_list(os.environ["KAFKA_BOOTSTRAP_SERVERS"]), group_id=None, auto_offset_reset="earliest",
         **local_admin_options(DATA / "kafka"),
     )
     await consumer.start()

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from deploy.local.artifacts import InfraError
+from libs.common.settings import bootstrap_list
 
 HOST = "127.0.0.1"
 KafkaOptions = Mapping[str, Any]  # aiokafka's security options (deploy.local.servers.KafkaServer.client_options)
@@ -48,7 +49,7 @@ def probe_kafka(bootstrap: str, timeout: float = 5.0, options: KafkaOptions | No
     from aiokafka.admin import AIOKafkaAdminClient
 
     async def check() -> str | None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000), **(options or {}))
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap), request_timeout_ms=int(timeout * 1000), **(options or {}))
         try:
             async with asyncio.timeout(timeout):
                 await admin.start()
@@ -118,7 +119,7 @@ async def create_topics(bootstrap: str, topics: dict[str, int], *, replication_f
     from aiokafka.errors import TopicAlreadyExistsError
     from aiokafka.protocol.metadata import MetadataRequest
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000), **(options or {}))
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap), request_timeout_ms=int(timeout * 1000), **(options or {}))
     await admin.start()
     try:
         response = await admin.create_topics(

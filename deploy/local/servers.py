@@ -236,6 +236,12 @@ class KafkaServer(_JavaServer):
 
     port: int = DEFAULT_KAFKA_PORT
     controller_port: int = DEFAULT_CONTROLLER_PORT
+    # One node by default; a member of a cluster (deploy/local/cluster.py) names its id, the
+    # quorum's voters ("1@host:port,2@..."), and the internal topics' replication.
+    node_id: int = 1
+    voters: str = ""
+    replication: int = 1
+    min_isr: int = 1
     name = "kafka"
 
     @property
@@ -278,7 +284,9 @@ class KafkaServer(_JavaServer):
         template = string.Template(SERVER_PROPERTIES.read_text())
         self.properties_file.write_text(template.substitute(
             port=self.port, controller_port=self.controller_port, log_dir=self.kraft_dir,
-            admin_password=self.admin_password))
+            admin_password=self.admin_password, node_id=self.node_id,
+            voters=self.voters or f"{self.node_id}@{HOST}:{self.controller_port}",
+            replication=self.replication, min_isr=self.min_isr))
         self.properties_file.chmod(0o600)
         if formatted:
             return  # formatted by an earlier start: reuse its cluster id, data and users

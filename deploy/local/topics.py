@@ -24,28 +24,20 @@ from typing import Any
 from deploy.local.artifacts import InfraError
 from deploy.local.credentials import local_admin_options
 from deploy.local.probes import create_topics, wait_kafka, wait_mongo
-from libs.common import topics as t
+from libs.common.settings import bootstrap_list
 
-# Every topic a service subscribes to gets its dead-letter topic (libs.common.service).
-CONSUMED = (t.REPORTS_SUBMITTED, t.REPORTS_TRIAGED, t.REPORTS_REPLIES, t.CASES_FEEDBACK, t.CASES_TAKEDOWN, t.RUMORS_EVENTS,
-            t.CASES_EVENTS, t.DUTY_PAGES)
 LOCK = Path(__file__).resolve().parents[2] / ".data" / "topics.lock"
 KAFKA_DATA = LOCK.parent / "kafka"
 
 
 def planned(directory_file: Path | None = None, channels_file: Path | None = None) -> dict[str, int]:
-    """{topic: partitions} for the whole local system, from the registry and the data files."""
-    from services.dispatch.directory import load_directory
-    from services.dispatch.settings import DispatchSettings
-    from services.rumor.matrix import load_matrix
+    """{topic: partitions} for the whole local system: production's topic file
+    (deploy/kafka/topics.yaml) expanded with the directory's departments and the media
+    matrix's channels. Locally with replication 1 and the broker's short retention."""
+    from deploy.kafka.topics import system_specs
 
-    directory = load_directory(directory_file or DispatchSettings.model_fields["directory_file"].default)
-    channels = load_matrix(channels_file).codes
-    out = {topic: t.DEFAULT_PARTITIONS for topic in t.CORE_TOPICS}
-    out |= {t.dlq_topic(topic): 1 for topic in CONSUMED}
-    out |= {t.dispatch_topic(d.code): t.DEPARTMENT_PARTITIONS for d in directory.all_departments()}
-    out |= {t.media_topic(code): 1 for code in channels} | {t.dlq_topic(t.media_topic(code)): 1 for code in channels}
-    return out
+    return {spec.name: spec.partitions for spec in system_specs(replication_factor=1, directory_file=directory_file,
+                                                                channels_file=channels_file)}
 
 
 def ensure(bootstrap: str, wanted: dict[str, int], options: dict[str, Any], lock: Path = LOCK) -> list[str]:
@@ -80,7 +72,7 @@ def _directory():  # type: ignore[no-untyped-def]
 async def _existing(bootstrap: str, options: dict[str, Any]) -> set[str]:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap), **options)
     await admin.start()
     try:
         return set(await admin.list_topics())

@@ -20,13 +20,17 @@ from libs.common.settings import ServiceSettings
 # aside instead of retrying it (an outage, by contrast, is retried).
 REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidTopicError, TopicAuthorizationFailedError)
 
+# Every producer of the system: written once the in-sync replicas all have it (with
+# min.insync.replicas=2 on the topics: survives a broker loss), never twice on a retry.
+# deploy/kafka/topics.yaml `producer:` says the same; a unit test holds them together.
+PRODUCER_SETTINGS: dict[str, str | bool] = {"acks": "all", "enable_idempotence": True}
+
 
 def make_broker(settings: ServiceSettings) -> KafkaBroker:
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        settings.kafka_bootstrap,
         client_id=settings.service_name,
-        acks="all",
-        enable_idempotence=True,
+        **PRODUCER_SETTINGS,  # type: ignore[arg-type]
         request_timeout_ms=15_000,
         security=broker_security(settings),
         logger=None,  # structlog does the logging; FastStream's per-message lines are noise

@@ -1,7 +1,8 @@
 """The async MongoDB client (PyMongo's AsyncMongoClient) and index helpers.
 
 mongo-java-server locally, a replica set in production: the same code, set by MONGO_URI.
-There are no transactions locally, so every state change is one atomic single-document
+Writes wait for a majority and reads see only majority-committed data (the MONGO_WRITE_CONCERN
+and MONGO_READ_CONCERN settings). There are no transactions locally, so every state change is one atomic single-document
 update, and idempotency rests on unique keys.
 
 Every command a service sends is counted by name (`netreport_db_commands_total`): the
@@ -37,9 +38,20 @@ class CommandCounter(monitoring.CommandListener):
         metrics.DB_COMMAND_SECONDS.labels(service=self.service, command=command).inc(micros / 1e6)
 
 
+def write_concern(settings: ServiceSettings) -> int | str:
+    """`MONGO_WRITE_CONCERN` as PyMongo's `w`: a number of members, or a name (majority)."""
+    value = settings.mongo_write_concern
+    return int(value) if value.isdigit() else value
+
+
 def make_client(settings: ServiceSettings) -> AsyncMongoClient:
+    # Write and read concern from the settings, not left to the URI: a replica-set URI
+    # without `w=majority` would silently weaken "a report answered 202 is kept".
     return AsyncMongoClient(
         settings.mongo_uri,
+        w=write_concern(settings),
+        wTimeoutMS=settings.mongo_write_timeout_ms,
+        readConcernLevel=settings.mongo_read_concern,
         tz_aware=True,
         serverSelectionTimeoutMS=5_000,
         appname=settings.service_name,

@@ -11,16 +11,17 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from libs.common.logs import get_logger
+from libs.common.settings import bootstrap_list
 
 log = get_logger(__name__)
 TOPIC_ALREADY_EXISTS = 36
 
 
-async def ensure_topics(bootstrap: str, topics: dict[str, int], replication: int = 1,
+async def ensure_topics(bootstrap: str | list[str], topics: dict[str, int], replication: int = 1,
                         options: Mapping[str, Any] | None = None) -> list[str]:
     """Create missing topics with the given partition counts; return the names created.
     `options`: aiokafka's security options (libs.common.kafka_auth.client_options)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(options or {}))
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap), **(options or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -111,7 +111,7 @@ class LagProbe:
 
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None or self._consumer is None:
-            bootstrap = self.settings.kafka_bootstrap_servers
+            bootstrap = self.settings.kafka_bootstrap
             client_id = f"{self.settings.service_name}-lag-probe"
             options = client_options(self.settings)
             admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id, **options)

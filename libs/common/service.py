@@ -151,7 +151,7 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
     async for attempt in AsyncRetrying(wait=wait_exponential(multiplier=0.5, max=5), retry=retry_if_exception_type(Exception)):
         with attempt:
             if settings.create_topics:
-                await ensure_topics(settings.kafka_bootstrap_servers, all_topics, settings.kafka_replication_factor,
+                await ensure_topics(settings.kafka_bootstrap, all_topics, settings.kafka_replication_factor,
                                     client_options(settings))
             await runtime.broker.start()
     runtime.kafka_ready.set()

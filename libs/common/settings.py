@@ -27,6 +27,15 @@ class ServiceSettings(BaseSettings):
     topic_prefix: str = Field("", validation_alias=_env("TOPIC_PREFIX"))
     mongo_uri: str = Field("mongodb://127.0.0.1:27017", validation_alias=_env("MONGO_URI"))
     mongo_db_prefix: str = Field("netreport", validation_alias=_env("MONGO_DB_PREFIX"))
+    # A write is answered once a majority of the replica set has it, so an answered report
+    # survives a primary's failover (PyMongo's default is w=1); reads see only what a
+    # majority has, so nobody acts on a write that a failover rolls back (docs/guarantees.md).
+    # A standalone server (mongo-java-server locally) treats both as its only member.
+    mongo_write_concern: str = Field("majority", validation_alias=_env("MONGO_WRITE_CONCERN"))
+    mongo_read_concern: Literal["local", "majority", "linearizable", "available", "snapshot"] = Field(
+        "majority", validation_alias=_env("MONGO_READ_CONCERN"))
+    # Wait this long for the majority before failing the write (the caller then answers 503).
+    mongo_write_timeout_ms: int = Field(10_000, ge=0, validation_alias=_env("MONGO_WRITE_TIMEOUT_MS"))
     data_dir: Path = Field(REPO_ROOT / ".data", validation_alias=_env("DATA_DIR"))
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
     log_json: bool = Field(True, validation_alias=_env("LOG_JSON"))
@@ -60,12 +69,24 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
 
+    @property
+    def kafka_bootstrap(self) -> list[str]:
+        """KAFKA_BOOTSTRAP_SERVERS as the list aiokafka needs (it takes a string as one host)."""
+        return bootstrap_list(self.kafka_bootstrap_servers)
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}" if self.topic_prefix else name
 
     @property
     def mongo_db(self) -> str:
         return f"{self.mongo_db_prefix}_{self.service_name}"
+
+
+def bootstrap_list(servers: str | list[str]) -> list[str]:
+    """"kafka-1:9092,kafka-2:9092" -> ["kafka-1:9092", "kafka-2:9092"]."""
+    if isinstance(servers, list):
+        return servers
+    return [s.strip() for s in servers.split(",") if s.strip()]
 
 
 def privacy_keys(settings: ServiceSettings) -> tuple[str, list[str], str | None]:

@@ -98,6 +98,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
             raise SystemExit("DISPATCH_FEEDBACK_KEY or NETREPORT_SECRET_KEY must be set: departments' answers are signed")
         await store.create_indexes()
         await site.accounts.create_indexes()
+        await relay.create_indexes()
         await duty.store.create_indexes()
         rt.spawn(run_census(store.cases, clock), "case-census")
 

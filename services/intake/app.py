@@ -68,6 +68,7 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
 
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()
+        await relay.create_indexes()
         await ctx.registry.seed(load_platform_specs(settings.platforms_file), environ=os.environ,
                                 dev_master=master if settings.platform_dev_secrets else None, now=clock.now())
         rt.spawn(deliverer.run(), "platform-callbacks")

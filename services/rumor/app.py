@@ -74,6 +74,7 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     async def on_start(rt: Runtime) -> None:
         await store.create_indexes()
         await media.create_indexes()
+        await relay.create_indexes()
         rt.spawn(_gauges(store, settings.gauges_interval_s), "rumor-gauges")
         rt.spawn(_close_at_shutdown(http), "http-client")
 

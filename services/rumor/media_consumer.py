@@ -60,7 +60,7 @@ class MediaConsumer(ConsumerRebalanceListener):
 
     async def _run_once(self) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers, group_id=self.group,
+            bootstrap_servers=self.settings.kafka_bootstrap, group_id=self.group,
             client_id=f"{self.service}-media", enable_auto_commit=False, auto_offset_reset="earliest",
             fetch_max_wait_ms=100, metadata_max_age_ms=30_000, **client_options(self.settings))
         consumer.subscribe([self.settings.topic(t) for t in self.topics], listener=self)

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from pymongo import AsyncMongoClient
 
+from libs.common.settings import bootstrap_list
 from tests.support.kafka import kafka_options
 from tests.support.synthetic import reports
 
@@ -37,27 +38,31 @@ class Stream:
     """What the reporters saw: which reports were accepted, which were refused and how."""
 
     accepted: dict[str, str] = field(default_factory=dict)  # report_id -> tracking_no
+    accepted_at: dict[str, float] = field(default_factory=dict)  # report_id -> wall-clock time it was sent
     refused: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # status or error -> count
     answer_s: list[float] = field(default_factory=list)
 
 
-async def stream(base_url: str, *, rate: float, seconds: float, seed: int,
+async def stream(base_url: str | Sequence[str], *, rate: float, seconds: float, seed: int,
                  fault: Callable[[], Awaitable[None]], fault_at_s: float) -> Stream:
     """Reports at `rate`/s for `seconds`, each POST on its own (so a stalled service does not
-    slow the stream), and `fault()` run at `fault_at_s` beside it."""
+    slow the stream), and `fault()` run at `fault_at_s` beside it. Several base URLs (the
+    instances of intake) take the reports in turn, as a load balancer would."""
     seen = Stream()
     bodies = reports(int(rate * seconds), seed)
-    async with httpx.AsyncClient(base_url=base_url, timeout=20) as client:
-        async def post(body: dict[str, Any]) -> None:
-            started = time.monotonic()
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
+    async with httpx.AsyncClient(timeout=20) as client:
+        async def post(body: dict[str, Any], url: str) -> None:
+            started, sent_at = time.monotonic(), time.time()
             try:
-                r = await client.post("/api/v1/reports", json=body)
+                r = await client.post(f"{url}/api/v1/reports", json=body)
             except httpx.HTTPError as exc:
                 seen.refused[type(exc).__name__] += 1
                 return
             seen.answer_s.append(time.monotonic() - started)
             if r.status_code == 202:
                 seen.accepted[r.json()["report_id"]] = r.json()["tracking_no"]
+                seen.accepted_at[r.json()["report_id"]] = sent_at
             else:
                 seen.refused[str(r.status_code)] += 1
 
@@ -68,7 +73,7 @@ async def stream(base_url: str, *, rate: float, seconds: float, seed: int,
             delay = begun + i / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            posts.append(asyncio.create_task(post(body)))
+            posts.append(asyncio.create_task(post(body, urls[i % len(urls)])))
         await asyncio.gather(*posts)
         await faulted
     return seen
@@ -81,7 +86,7 @@ async def _after(delay: float, fault: Callable[[], Awaitable[None]]) -> None:
 
 async def read_all(bootstrap: str, pattern: str, *, quiet_s: float = 3.0, timeout: float = 60.0) -> dict[str, list[dict[str, Any]]]:
     """Every message on the topics matching `pattern`, from the start, until none came for `quiet_s`."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, **kafka_options(), group_id=None,
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_list(bootstrap), **kafka_options(), group_id=None,
                                 auto_offset_reset="earliest", metadata_max_age_ms=1000, enable_auto_commit=False)
     consumer.subscribe(pattern=pattern)
     await consumer.start()
@@ -121,6 +126,7 @@ class Ledger:
     handlers: dict[tuple[str, int], dict[str, set[str]]]  # (case, round) -> department -> event ids
     cases_of_reports: dict[str, str]        # report_id -> case id its triage decision names
     dispatch_case_of: dict[str, list[str]]  # report_id -> dispatch's cases listing it (with repeats)
+    valid: set[str] = field(default_factory=set)  # reports triage judged valid: each must reach dispatch
 
     def problems(self, accepted: set[str]) -> list[str]:
         out: list[str] = []
@@ -145,6 +151,11 @@ class Ledger:
                 out.append(f"case {case} round {round_no}: handed to {dict(sorted(departments.items()))}")
         return out
 
+    def undispatched(self, accepted: set[str]) -> list[str]:
+        """Valid reports that are not in exactly one of dispatch's cases."""
+        return [f"{r}: in {len(self.dispatch_case_of.get(r, ()))} of dispatch's cases" for r in sorted(accepted & self.valid)
+                if len(self.dispatch_case_of.get(r, ())) != 1]
+
     def dispatched_cases(self) -> set[str]:
         return {case for case, _ in self.handlers}
 
@@ -154,11 +165,14 @@ async def read_ledger(bootstrap: str, mongo_uri: str, topic_prefix: str, db_pref
     topics = await read_all(bootstrap, rf"^{p}(reports\.triaged|reports\.replies|dispatch\..+)$")
     triaged: dict[str, set[str]] = defaultdict(set)
     cases_of_reports: dict[str, str] = {}
+    valid: set[str] = set()
     for event in topics.get(f"{topic_prefix}reports.triaged", []):
         if event.get("type") != "report.triaged" or "report" not in event or "case" not in event:
             continue
         triaged[event["report"]["report_id"]].add(event["event_id"])
         cases_of_reports[event["report"]["report_id"]] = event["case"]["case_id"]
+        if (event.get("decision") or {}).get("valid"):
+            valid.add(event["report"]["report_id"])
     replies: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for event in topics.get(f"{topic_prefix}reports.replies", []):
         if event.get("type") != "reporter.reply" or "report_id" not in event:
@@ -185,12 +199,12 @@ async def read_ledger(bootstrap: str, mongo_uri: str, topic_prefix: str, db_pref
     finally:
         await client.close()
     return Ledger(stored, dict(triaged), dict(case_of), {k: dict(v) for k, v in replies.items()},
-                  {k: dict(v) for k, v in handlers.items()}, cases_of_reports, dict(dispatch_case_of))
+                  {k: dict(v) for k, v in handlers.items()}, cases_of_reports, dict(dispatch_case_of), valid)
 
 
 async def drain(bootstrap: str, topic_prefix: str, accepted: set[str], timeout: float = 150.0) -> set[str]:
     """Wait until every accepted report has a reply; returns those still without one."""
-    consumer = AIOKafkaConsumer(f"{topic_prefix}reports.replies", bootstrap_servers=bootstrap, **kafka_options(),
+    consumer = AIOKafkaConsumer(f"{topic_prefix}reports.replies", bootstrap_servers=bootstrap_list(bootstrap), **kafka_options(),
                                 group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     waiting, deadline = set(accepted), time.monotonic() + timeout

@@ -39,13 +39,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def grant_principals(infra: Any, prefix: str) -> dict[str, str]:
+def grant_principals(infra: Any, prefix: str, replication_factor: int = 1) -> dict[str, str]:
     """As the cluster's admin: the system's topics (the services may not create any), every
     principal's SCRAM user and the ACLs for this prefix. Returns the passwords."""
     departments = [d.code for d in load_directory(DispatchSettings().directory_file).all_departments()]
     passwords = {p: principal_password("e2e-kafka-principals", p) for p in principals(departments)}
     asyncio.run(create_topics(infra.kafka_bootstrap, {prefix + t: n for t, n in planned().items()},
-                              options=infra.kafka_options, timeout=120))
+                              replication_factor=replication_factor, options=infra.kafka_options, timeout=120))
     setup(librdkafka_options(infra.kafka_bootstrap, infra.kafka_options), departments, prefix=prefix, passwords=passwords)
     return passwords
 
@@ -61,6 +61,7 @@ class Services:
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
+    replication_factor: int = 1  # of the topics start_all creates when missing (3 on the cluster test's brokers)
 
     @property
     def urls(self) -> dict[str, str]:
@@ -83,7 +84,7 @@ class Services:
         } | self.extra_env
 
     def start_all(self) -> None:
-        self.passwords = grant_principals(self.infra, self.prefix)
+        self.passwords = grant_principals(self.infra, self.prefix, self.replication_factor)
         for name in SERVICES:
             self.start(name)
         self.wait_ready()
