@@ -270,3 +270,5 @@ class CasesConfig(Strict):
 
 class NormalizeConfig(Strict):
     simplify: dict[str, str]
+    # Symbols that say a word (🔪 is a knife): read as that word before symbols are dropped.
+    symbols: dict[str, str] = Field(default_factory=dict)
