@@ -3,8 +3,9 @@
     python -m bench.eval_summary [--corrections FILE ...] [--detail NAME ...]
 
 Columns: the shared dev file, corpus cross-validation (5 folds), our own held-out set
-(bench/holdout/, written apart from the corpus) and the unseen set (bench/unseen/*.jsonl,
-written by someone blind to the rules; the table says when it is absent). Only aggregate
+(bench/holdout/, written apart from the corpus), the unseen sets (bench/unseen/*.jsonl and
+bench/unseen2/, written by others blind to the rules; the table says when one is absent) and
+our own bench/unseen3/ (written before the rules of issue 13's second round). Only aggregate
 figures are printed, never a line of a data set: the unseen set must stay unseen.
 
 With `--corrections`, the model is retrained in memory on the corpus plus the operator
