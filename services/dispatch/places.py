@@ -27,6 +27,11 @@ MAX_TEXT_CHARS = 600  # the report's own words: where a place is named, it is na
 # count: a short form in a sentence is too often something else (南京大屠杀, 北京赛车, 公安局
 # and 天台 are not Nanjing, Beijing, 公安县 or 天台县), which an address field never is.
 TEXT_KINDS = frozenset({"full", "alias", "landmark"})
+# ... and a short form when the sentence says it is a place: a word of place after it
+# (西乡塘那边, 上林一带, 石埠嗰边), or another name of the same place right beside it (邕宁蒲庙,
+# 武鸣城厢镇), which an ordinary word never has.
+PLACE_AFTER = ("这边", "那边", "这里", "那里", "这块", "那块", "一带", "附近", "县城", "城区", "街上",
+               "片区", "地区", "镇上", "乡下", "嗰边", "呢边", "嗰度", "这头", "那头", "老家")
 
 
 class Placement(BaseModel):
@@ -64,8 +69,11 @@ def resolve_place(location: str | None, region_code: str | None,
 
 def _from_report_text(text: str, directory: Directory) -> Placement:
     mentions = []
-    for mention in directory.gazetteer.scan(normalize(text)[:MAX_TEXT_CHARS]):
-        hits = tuple(h for h in mention.hits if h.kind in TEXT_KINDS)
+    norm = normalize(text)[:MAX_TEXT_CHARS]
+    scanned = directory.gazetteer.scan(norm)
+    for mention in scanned:
+        said_as_place = _said_as_place(mention, norm, scanned, directory)
+        hits = tuple(h for h in mention.hits if h.kind in TEXT_KINDS or said_as_place)
         if hits:
             mentions.append(mention._replace(hits=hits))
     mentions = _unique_terms(mentions)
@@ -73,6 +81,25 @@ def _from_report_text(text: str, directory: Directory) -> Placement:
     if best is None:
         return city_placement(directory)
     return _placement(best, mentions, directory, "report_text")
+
+
+def _said_as_place(mention: Mention, text: str, scanned: list[Mention], directory: Directory) -> bool:
+    end = mention.start + len(mention.term)
+    if any(text.startswith(w, end) for w in PLACE_AFTER):
+        return True
+    for other in scanned:  # a name right beside it that names the same place, above or below
+        other_end = other.start + len(other.term)
+        if other is mention or not (other.start == end or other_end == mention.start):
+            continue
+        if any(_related(h.code, o.code, directory) for h in mention.hits for o in other.hits):
+            return True
+    return False
+
+
+def _related(a: str, b: str, directory: Directory) -> bool:
+    if a not in directory.nodes or b not in directory.nodes:
+        return False
+    return a in directory.ancestors(b) or b in directory.ancestors(a)
 
 
 def city_placement(directory: Directory, basis: Literal["default", "text", "report_text"] = "default",

@@ -35,6 +35,8 @@ class ClaimProfile(BaseModel):
     cities: dict[str, int] = {}
     districts: dict[str, int] = {}
     sites: dict[str, int] = {}  # named sites below the county (南田小学 -> 南田)
+    named_districts: dict[str, int] = {}  # districts the reports' own words name (places.Places)
+    city_scope: int = 0  # reports whose words speak of the whole city (places.Places.city_scope)
     urls: tuple[str, ...] = ()  # normalized target URLs
     accounts: tuple[str, ...] = ()
     report_count: int = 0
@@ -119,7 +121,9 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
         reasons.append(Reason(rule="rumor.concept_conflict", detail="the report and the claim name different happenings",
                               terms=sorted(mine | theirs), score=-params.join.concept_conflict_penalty))
     claim_places = ClaimPlaces(provinces=profile.provinces, cities=profile.cities,
-                               districts=profile.districts, sites=profile.sites)
+                               districts=profile.districts, sites=profile.sites,
+                               named_districts=profile.named_districts, city_scope=profile.city_scope,
+                               report_count=profile.report_count)
     verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places))
     return CandidateScore(claim=profile, total=total + verdict.score, text=text, same_url=bool(same_urls),
                           reasons=tuple(reasons) + verdict.reasons)
@@ -169,6 +173,8 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
         "cities": _count(profile.cities, features.places.cities),
         "districts": _count(profile.districts, features.places.districts),
         "sites": _count(profile.sites, features.places.sites),
+        "named_districts": _count(profile.named_districts, features.places.named_districts),
+        "city_scope": profile.city_scope + int(features.places.city_scope),
         "urls": urls,
         "accounts": _bounded_union(profile.accounts, account, cp.max_urls),
         "report_count": profile.report_count + 1,

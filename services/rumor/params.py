@@ -35,6 +35,8 @@ class JoinParams(_Frozen):
     province_conflict_penalty: float = 0.30
     district_agree_bonus: float = 0.04
     district_conflict_penalty: float = 0.06
+    named_district_conflict_penalty: float = 0.0
+    city_scope_share: float = Field(0.5, gt=0, le=1)
     site_agree_bonus: float = 0.10
     dominant_share: float = Field(0.25, gt=0, le=1)
     concept_conflict_penalty: float = Field(0.0, ge=0)

@@ -25,6 +25,16 @@ class Places(BaseModel):
     cities: tuple[str, ...] = ()
     districts: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
+    # Districts the report's own words name (text or account), not the reporter's address:
+    # where the rumor says it happens. Two claims of one kind in two districts are two claims.
+    named_districts: tuple[str, ...] = ()
+    # The words speak of the whole city (全市, or the city named with no district): a district
+    # named beside it is where the reporter stands, not where the rumor happens.
+    city_scope: bool = False
+    scope_words: tuple[str, ...] = ()  # 全市, 全城 ... as the text says them
+
+
+CITY_SCOPE_WORDS = ("全市", "全城", "市区", "整个城市", "全省", "全国")
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,12 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
             focus = _most_named(text_mentions + account_mentions, set(places.cities), gaz)
         if len(focus) == 1:
             places = _within(places, focus.pop(), gaz)
-    return places, text_mentions
+    own = resolve(text_mentions + account_mentions, gaz)
+    named = tuple(d for d in own.districts if d in places.districts)
+    scope_words = tuple(w for w in CITY_SCOPE_WORDS if w in text)
+    city_scope = bool(scope_words) or bool(own.cities and not own.districts)
+    update = {"named_districts": named, "city_scope": city_scope, "scope_words": scope_words}
+    return places.model_copy(update=update), text_mentions
 
 
 def _most_named(mentions: list[Mention], cities: set[str], gaz: Gazetteer) -> set[str]:
@@ -182,13 +197,26 @@ class ClaimPlaces(BaseModel):
     cities: dict[str, int] = {}
     districts: dict[str, int] = {}
     sites: dict[str, int] = {}
+    named_districts: dict[str, int] = {}
+    city_scope: int = 0  # reports whose words speak of the whole city
+    report_count: int = 0
 
 
 def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer) -> PlaceVerdict:
     """Bonus when report and claim name the same city, district or site; penalty when cities differ."""
     score, reasons = _compare_cities(report, claim.cities, claim.provinces, params, gaz)
+    named = dominant(claim.named_districts, params.dominant_share)
     districts = dominant(claim.districts, params.dominant_share)
-    if report.districts and districts:
+    # A district named beside words about the whole city, or in a claim most of whose reports
+    # speak of the whole city, is where a reporter stands: no strong conflict then.
+    city_wide = bool(report.scope_words) or (
+        claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count)
+    if report.named_districts and named and not set(report.named_districts) & named and not city_wide:
+        # The report's words and the claim's words put the happening in different districts.
+        score -= params.named_district_conflict_penalty
+        reasons.append(_reason("rumor.place.named_district_conflict", set(report.named_districts) | named,
+                               -params.named_district_conflict_penalty, gaz))
+    elif report.districts and districts:
         agree = set(report.districts) & districts
         delta = params.district_agree_bonus if agree else -params.district_conflict_penalty
         score += delta

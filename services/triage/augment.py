@@ -31,9 +31,13 @@ def _framed(example: Example, rng: random.Random) -> Example:
                    source=example.source + "+framed")
 
 
+_ORDER = ("general", "important", "difficult", "emergency", "major")
+
+
 def _two_facts(example: Example, partner: Example) -> Example:
     text = f"{example.text.rstrip('。')}。还有，{partner.text}"
-    return Example(text=text, category=example.category, zone=example.zone, severity=example.severity,
+    severity = max(example.severity, partner.severity, key=_ORDER.index)  # the report is as urgent as its worst fact
+    return Example(text=text, category=example.category, zone=example.zone, severity=severity,
                    source=f"{example.source}+{partner.source}")
 
 

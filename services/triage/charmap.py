@@ -32,13 +32,19 @@ def build_table(used: set[str] | None = None) -> dict[str, str]:
     }
 
 
+SYMBOLS_HEADER = "# Symbols that say a word (🔪 a knife, 💣 a bomb): read as the word before symbols are dropped.\n"
+
+
 def main() -> int:
     path = RULES_DIR / "normalize.yaml"
-    existing = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("simplify", {}) if path.exists() else {}
+    loaded = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    existing, symbols = loaded.get("simplify", {}), loaded.get("symbols", {})
     table = {**build_table(), **existing}
     items = sorted(table.items())
     lines = [", ".join(f"{t}: {s}" for t, s in items[i:i + 12]) for i in range(0, len(items), 12)]
     body = "simplify: {\n" + ",\n".join("  " + line for line in lines) + "\n}\n"
+    if symbols:  # kept as written by hand
+        body += SYMBOLS_HEADER + "symbols: {" + ", ".join(f"{k}: {v}" for k, v in symbols.items()) + "}\n"
     path.write_text(HEADER + body, encoding="utf-8")
     print(f"wrote {path}: {len(table)} characters")
     return 0

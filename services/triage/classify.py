@@ -34,6 +34,7 @@ class Classification:
     reasons: list[Reason]
     model_top: tuple[str, float] = ("other", 0.0)  # the model's own best category and probability
     lexicon_top: tuple[str, float] = ("other", 0.0)  # the category with the most term weight
+    model_output: dict[str, dict[str, float]] | None = None  # the model's probabilities, reused on a second pass
 
 
 def _softmax(logits: dict[str, float]) -> dict[str, float]:
@@ -81,14 +82,14 @@ def _lexicon_logits(hits: Hits, prefix: str, classes: list[str], weights: HeadWe
 
 
 def _category_logits(model_probs: dict[str, float], hits: Hits, hint: str | None,
-                     rules: TriageRules) -> dict[str, float]:
+                     rules: TriageRules, bonus: dict[str, float]) -> dict[str, float]:
     weights = rules.classifier.category
     lexicon = _lexicon_logits(hits, "category", list(model_probs), weights)
     invalid = rules.validity.invalid_class
     invalid_units = hits.weight("invalid:offtopic") - hits.weight("invalid:online")
     lexicon[INVALID] = invalid.scale * max(-weights.lexicon_cap, min(weights.lexicon_cap, invalid_units))
     return {
-        c: _log(p) + lexicon.get(c, 0.0) + (weights.hint_bonus if c == hint else 0.0)
+        c: _log(p) + lexicon.get(c, 0.0) + (weights.hint_bonus if c == hint else 0.0) + bonus.get(c, 0.0)
         for c, p in model_probs.items()
     }
 
@@ -111,7 +112,7 @@ def _category_reasons(model_probs: dict[str, float], hits: Hits, hint: str | Non
 
 
 def _zone_logits(model_probs: dict[str, float], hits: Hits, category: str, zone_hint: str | None,
-                 minor_age: int | None, rules: TriageRules) -> dict[str, float]:
+                 minor_age: int | None, rules: TriageRules, bonus: dict[str, float]) -> dict[str, float]:
     weights = rules.classifier.zone
     zones = [z for z in model_probs if z != NO_ZONE]
     lexicon = _lexicon_logits(hits, "zone", zones, weights)
@@ -121,7 +122,7 @@ def _zone_logits(model_probs: dict[str, float], hits: Hits, category: str, zone_
     for zone in zones:
         if category in rules.zones.allowed_categories.get(zone, []):  # type: ignore[call-overload]
             hint = weights.hint_bonus if zone == zone_hint else 0.0
-            logits[zone] = _log(model_probs[zone]) + lexicon[zone] + hint
+            logits[zone] = _log(model_probs[zone]) + lexicon[zone] + hint + bonus.get(zone, 0.0)
     return logits
 
 
@@ -138,13 +139,19 @@ def _zone_reasons(zone: str | None, final: dict[str, float], hits: Hits, minor_a
 
 
 def classify(text: NormalizedText, hits: Hits, rules: TriageRules, *,
-             category_hint: str | None = None, zone_hint: str | None = None) -> Classification:
-    """Category (or INVALID) and zone of a normalized report, with scores and reasons."""
-    predicted = rules.model.predict(text)
-    category_probs = _softmax(_category_logits(predicted["category"], hits, category_hint, rules))
+             category_hint: str | None = None, zone_hint: str | None = None,
+             category_bonus: dict[str, float] | None = None, zone_bonus: dict[str, float] | None = None,
+             predicted: dict[str, dict[str, float]] | None = None) -> Classification:
+    """Category (or INVALID) and zone of a normalized report, with scores and reasons.
+    `category_bonus`/`zone_bonus` add log-odds (what the danger detector found implies);
+    `predicted` is the model's output when the caller already has it."""
+    predicted = predicted or rules.model.predict(text)
+    category_probs = _softmax(_category_logits(predicted["category"], hits, category_hint, rules,
+                                               category_bonus or {}))
     category = max(category_probs, key=category_probs.__getitem__)
     minor_age = stated_minor_age(text, rules.zones.minor_age)
-    zone_probs = _softmax(_zone_logits(predicted["zone"], hits, category, zone_hint, minor_age, rules))
+    zone_probs = _softmax(_zone_logits(predicted["zone"], hits, category, zone_hint, minor_age, rules,
+                                       zone_bonus or {}))
     zone_key = max(zone_probs, key=zone_probs.__getitem__)
     zone = None if zone_key == NO_ZONE or category == INVALID else zone_key
     reasons = _category_reasons(predicted["category"], hits, category_hint, category_probs)
@@ -152,6 +159,7 @@ def classify(text: NormalizedText, hits: Hits, rules: TriageRules, *,
     model_probs = {c: p for c, p in predicted["category"].items() if c != INVALID}
     lexicon_weights = {c: hits.weight(f"category:{c}") for c in model_probs}
     return Classification(
+        model_output=predicted,
         category=category, zone=zone, confidence=category_probs[category],
         category_scores=category_probs, zone_scores=zone_probs, reasons=reasons,
         model_top=max(model_probs.items(), key=lambda kv: kv[1]),

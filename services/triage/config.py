@@ -36,11 +36,23 @@ class HeadWeights(Strict):
     min_margin: float = 0.0
 
 
+class ZoneCategory(Strict):
+    """A zone that names the kind of harm settles the category: a report in `zone` whose
+    category is one of `from_categories` becomes `category` (rules/classifier.yaml)."""
+
+    category: Category
+    from_categories: list[Category]
+
+
 class ClassifierConfig(Strict):
     model_file: str
     tier_weights: dict[Tier, float]
     category: HeadWeights
     zone: HeadWeights
+    # Log-odds a danger signal's `implies_category` / `implies_zone` adds (danger.yaml).
+    danger_bonus: float = 0.0
+    zone_danger_bonus: float = 0.0
+    zone_category: dict[Zone, ZoneCategory] = Field(default_factory=dict)
     # Ordinary words that contain a term (枪版 is a pirate copy, 砍一刀 a discount): every
     # shorter term inside one of them is not counted, in any term list.
     ordinary_words: list[str] = Field(default_factory=list)
@@ -103,10 +115,18 @@ class AnchorRule(Strict):
     """At least `min_kinds` kinds of concrete anchor (target, place, time, weapon, ...)
     within `window` characters of a hit of the group `near`."""
 
-    near: str
+    near: str  # "*": anywhere in the text
     window: int
     kinds: list[str]
     min_kinds: int = 1
+
+
+class ModelCondition(Strict):
+    """The model's head `head` gives `label` at least `at_least` (a probability)."""
+
+    head: str
+    label: str
+    at_least: float
 
 
 class DangerSignal(Strict):
@@ -120,12 +140,17 @@ class DangerSignal(Strict):
     all: list[str] = Field(default_factory=list)
     near: list[tuple[str, str, int]] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
+    despite: list[str] = Field(default_factory=list)  # when one of these matched, `unless` does not hold
     anchors: AnchorRule | None = None
+    model: ModelCondition | None = None  # the model's own reading of the whole text (model.py heads)
+    minors_level: Literal["major", "emergency"] | None = None  # the level when the zone is minors
+    implies_category: Category | None = None  # what the report is, whatever the words around it
+    implies_zone: Zone | None = None
 
     def groups(self) -> set[str]:
-        groups = {*self.all, *self.unless, *(g for a, b, _ in self.near for g in (a, b))}
+        groups = {*self.all, *self.unless, *self.despite, *(g for a, b, _ in self.near for g in (a, b))}
         if self.anchors:
-            groups |= {self.anchors.near, *self.anchors.kinds}
+            groups |= {*self.anchors.kinds} | ({self.anchors.near} if self.anchors.near != "*" else set())
         return groups
 
 
@@ -245,3 +270,5 @@ class CasesConfig(Strict):
 
 class NormalizeConfig(Strict):
     simplify: dict[str, str]
+    # Symbols that say a word (🔪 is a knife): read as that word before symbols are dropped.
+    symbols: dict[str, str] = Field(default_factory=dict)

@@ -29,6 +29,8 @@ class Danger:
 
     level: str | None = None
     reasons: list[Reason] = field(default_factory=list)
+    implied_category: str | None = None  # of the first signal that fired and names one
+    implied_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class DangerContext:
     category: str
     zone: str | None
     minor_ages: tuple[tuple[int, int], ...] = ()  # spans of stated ages of minors
+    model: dict[str, dict[str, float]] = field(default_factory=dict)  # the model's probabilities by head
 
 
 class _Groups:
@@ -74,8 +77,14 @@ def _near(groups: _Groups, group_a: str, group_b: str, window: int) -> list[tupl
 
 
 def _anchors(groups: _Groups, rule: AnchorRule, near_hits: list[Hit]) -> dict[str, list[str]]:
-    """Anchor terms by kind that stand within the window of the hits they anchor."""
+    """Anchor terms by kind that stand within the window of the hits they anchor (anywhere
+    in the text when the rule's `near` is "*")."""
     found: dict[str, list[str]] = {}
+    if rule.near == "*":
+        for kind in rule.kinds:
+            if terms := [h.term for h in groups.get(kind)[:_MAX_PAIRS]]:
+                found[kind] = list(dict.fromkeys(terms))[:3]
+        return found
     near_hits = near_hits[:_MAX_PAIRS]
     for kind in rule.kinds:
         terms = [h.term for h in groups.get(kind)[:_MAX_PAIRS * 4]
@@ -90,9 +99,15 @@ def _fires(signal: DangerSignal, groups: _Groups, context: DangerContext) -> Rea
         return None
     if signal.zones is not None and context.zone not in signal.zones:
         return None
-    if any(groups.get(g) for g in signal.unless):
+    if any(groups.get(g) for g in signal.unless) and not any(groups.get(g) for g in signal.despite):
         return None
     terms: list[str] = []
+    detail = f"-> {_level(signal, context)}"
+    if signal.model is not None:
+        p = context.model.get(signal.model.head, {}).get(signal.model.label, 0.0)
+        if p < signal.model.at_least:
+            return None
+        detail += f"; model {signal.model.head} {signal.model.label}={p:.2f}"
     for group in signal.all:
         hits = groups.get(group)
         if not hits:
@@ -105,7 +120,6 @@ def _fires(signal: DangerSignal, groups: _Groups, context: DangerContext) -> Rea
             return None
         terms.extend(h.term for h in pairs[0])
         near_hits.extend(h for pair in pairs for h in pair)
-    detail = f"-> {signal.level}"
     if signal.anchors is not None:
         rule = signal.anchors
         around = [h for h in near_hits if h.group == _PREFIX + rule.near] or groups.get(rule.near)
@@ -117,15 +131,23 @@ def _fires(signal: DangerSignal, groups: _Groups, context: DangerContext) -> Rea
     return Reason(rule=f"danger.{signal.name}", detail=detail, terms=list(dict.fromkeys(terms)))
 
 
+def _level(signal: DangerSignal, context: DangerContext) -> str:
+    return signal.minors_level if signal.minors_level and context.zone == "minors" else signal.level
+
+
 def detect_danger(text: NormalizedText, hits: Hits, policy: DangerConfig, context: DangerContext) -> Danger:
     """Every signal that fires, and the highest level among them."""
     groups = _Groups(text, hits, policy, context)
     level: str | None = None
     reasons: list[Reason] = []
+    implied: dict[str, str | None] = {"category": None, "zone": None}
     for signal in policy.signals:
         reason = _fires(signal, groups, context)
         if reason is not None:
             reasons.append(reason)
-            if level is None or LEVELS.index(signal.level) > LEVELS.index(level):
-                level = signal.level
-    return Danger(level=level, reasons=reasons)
+            signal_level = _level(signal, context)
+            if level is None or LEVELS.index(signal_level) > LEVELS.index(level):
+                level = signal_level
+            implied["category"] = implied["category"] or signal.implies_category
+            implied["zone"] = implied["zone"] or signal.implies_zone
+    return Danger(level=level, reasons=reasons, implied_category=implied["category"], implied_zone=implied["zone"])

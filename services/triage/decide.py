@@ -54,7 +54,52 @@ def _flags(report: ReportContent) -> list[Reason]:
 def _danger(text: NormalizedText, hits: Hits, result: Classification, rules: TriageRules) -> Danger:
     ages = tuple(span for _, span in minor_ages(text, rules.zones.minor_age))
     category = result.category if result.category != INVALID else "other"
-    return detect_danger(text, hits, rules.danger, DangerContext(category=category, zone=result.zone, minor_ages=ages))
+    context = DangerContext(category=category, zone=result.zone, minor_ages=ages, model=result.model_output or {})
+    return detect_danger(text, hits, rules.danger, context)
+
+
+def _merged(first: Danger, second: Danger) -> Danger:
+    """The second pass's finding, never below the first's (a raised level is not lowered)."""
+    levels = ("emergency", "major")
+    if first.level is not None and (second.level is None or levels.index(first.level) > levels.index(second.level)):
+        level = first.level
+    else:
+        level = second.level
+    seen = {r.rule for r in second.reasons}
+    reasons = [*second.reasons, *(r for r in first.reasons if r.rule not in seen)]
+    return dataclasses.replace(second, level=level, reasons=reasons)
+
+
+def _implied(text: NormalizedText, hits: Hits, report: ReportContent, rules: TriageRules,
+             result: Classification, danger: Danger) -> tuple[Classification, Danger]:
+    """What the danger detector found says what the report is (a threat is 暴恐 even when
+    posted as a complaint; a child in sexual content is 涉未成年人): its category and zone
+    get `danger_bonus` log-odds and the report is classified again."""
+    weights = rules.classifier
+    category_bonus = ({danger.implied_category: weights.danger_bonus}
+                      if danger.implied_category and danger.implied_category != result.category else {})
+    zone_bonus = ({danger.implied_zone: weights.zone_danger_bonus}
+                  if danger.implied_zone and danger.implied_zone != result.zone else {})
+    if not (category_bonus or zone_bonus):
+        return result, danger
+    again = classify(text, hits, rules, category_hint=report.category_hint, zone_hint=report.zone_hint,
+                     category_bonus=category_bonus, zone_bonus=zone_bonus, predicted=result.model_output)
+    implied = ", ".join(f"{label} +{bonus}" for label, bonus in (category_bonus | zone_bonus).items())
+    again = dataclasses.replace(again, reasons=[*again.reasons, Reason(
+        rule="danger.implies", detail=f"{implied}: {result.category}/{result.zone} -> {again.category}/{again.zone}")])
+    return again, _merged(danger, _danger(text, hits, again, rules))
+
+
+def _zone_category(result: Classification, danger: Danger, rules: TriageRules) -> Classification:
+    """A zone that names the kind of harm settles the category (classifier.yaml
+    `zone_category`): defaming a business is 侵权 even when it reads like a rumor. Not when the
+    danger detector says what the report is (a threat with a weapon stays 暴恐)."""
+    rule = rules.classifier.zone_category.get(result.zone) if result.zone else None  # type: ignore[call-overload]
+    if (rule is None or result.category not in rule.from_categories or rule.category == result.category
+            or danger.implied_category == result.category):
+        return result
+    reason = Reason(rule="zone.category", detail=f"{result.zone}: {result.category} -> {rule.category}")
+    return dataclasses.replace(result, category=rule.category, reasons=[*result.reasons, reason])
 
 
 def _as_valid(result: Classification) -> Classification:
@@ -73,6 +118,8 @@ def triage_text(text: NormalizedText, hits: Hits, report: ReportContent, rules: 
         return _invalid(invalid, [], {})
     result = classify(text, hits, rules, category_hint=report.category_hint, zone_hint=report.zone_hint)
     danger = _danger(text, hits, result, rules)
+    result, danger = _implied(text, hits, report, rules, result, danger)
+    result = _zone_category(result, danger, rules)
     if result.category == INVALID:
         if danger.level is None:
             return _invalid(invalid_by_class(text, hits, rules.validity), result.reasons, _scores(result))

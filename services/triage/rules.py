@@ -128,7 +128,8 @@ def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = N
     danger = _parse(DangerConfig, directory, "danger")
     evasion = _parse(EvasionConfig, directory, "evasion")
     validity = _parse(ValidityConfig, directory, "validity")
-    simplify = simplify_table(_parse(NormalizeConfig, directory, "normalize").simplify)
+    normalize_config = _parse(NormalizeConfig, directory, "normalize")
+    simplify = simplify_table({**normalize_config.simplify, **normalize_config.symbols})
     if model is None:
         model = _load_checked_model((directory / classifier.model_file).resolve())
     return TriageRules(

@@ -42,6 +42,17 @@ from services.triage.textnorm import normalize
 
 C_CATEGORY = 20.0  # inverse regularization; chosen by --check on the corpus
 C_ZONE = 20.0
+C_URGENCY = 10.0
+URGENT_LEVELS = ("major", "emergency")
+
+
+def head_labels(example: Example) -> dict[str, str]:
+    """What each head learns from a corpus line. `urgency` is the line's severity when it is
+    major or emergency, else "none": the model's own reading of danger, which the danger
+    detector uses beside its term lists (danger.yaml, model signals)."""
+    urgency = example.severity if example.severity in URGENT_LEVELS else "none"
+    return {"category": example.category, "zone": example.zone, "urgency": urgency}
+
 MIN_DF = 2  # an n-gram seen in one report only is noise, and it doubles the vocabulary
 
 
@@ -79,8 +90,9 @@ def fit(examples: Sequence[Example], simplify: dict[int, str], *,
         examples = augmented(examples, augment_with)
     matrix = vectorizer.transform(_feature_lists(examples, simplify))
     heads = {}
-    for name, labels, c in (("category", [e.category for e in examples], C_CATEGORY),
-                            ("zone", [e.zone for e in examples], C_ZONE)):
+    labelled = [head_labels(e) for e in examples]
+    for name, c in (("category", C_CATEGORY), ("zone", C_ZONE), ("urgency", C_URGENCY)):
+        labels = [row[name] for row in labelled]
         regression = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         regression.fit(matrix, labels)
         heads[name] = LinearHead(classes=tuple(str(c) for c in regression.classes_),
@@ -106,8 +118,8 @@ def calibrated(model: TextModel, examples: Sequence[Example], rules: TriageRules
         part = train_model([e for i, e in enumerate(examples) if i % folds != fold], rules)
         for example in (e for i, e in enumerate(examples) if i % folds == fold):
             idx, values = part.vectorize(features(normalize(example.text, rules.simplify)))
-            for name, label in (("category", example.category), ("zone", example.zone)):
-                if label in part.heads[name].classes:
+            for name, label in head_labels(example).items():
+                if name in part.heads and label in part.heads[name].classes:
                     held[name].append((part.heads[name], idx, values, label))
     heads = {}
     for name, head in model.heads.items():

@@ -98,3 +98,20 @@ def test_profile_keys_are_safe_as_mongodb_field_names(params, text):
     profile = new_claim(build_report("m", text, location="南宁市青秀区"), params)
     for mapping in (profile.centroid, profile.cities, profile.districts, profile.provinces, profile.sites):
         assert all("." not in key and not key.startswith("$") and "\x00" not in key for key in mapping)
+
+
+def test_one_kind_of_rumor_in_two_districts_named_in_the_words_is_two_claims(params):
+    reports = [build_report("a", "群里说青秀区明天停水一整天，让大家赶紧接水"),
+               build_report("b", "青秀区停水一天是真的吗", minutes=20),
+               build_report("c", "江南区下周要停水三天，物业群里发的通知", minutes=40),
+               build_report("d", "江南区停水三天？我们小区没收到通知", minutes=60)]
+    claims = {r.id: p.claim_id for r, _, p in cluster_reports(reports, params)}
+    assert claims["a"] == claims["b"] and claims["c"] == claims["d"] and claims["a"] != claims["c"]
+
+
+def test_a_district_named_beside_a_city_wide_claim_is_where_the_reporter_stands(params):
+    reports = [build_report("a", "常州地铁1号线说是隧道塌方，明天起停运，群里都在传"),
+               build_report("b", "常州地铁停运？谁编的，我今天还坐了", minutes=10),
+               build_report("c", "新北区地铁站门口有人说常州地铁塌方全线停运了，可地铁还在正常运营", minutes=30)]
+    claims = {r.id: p.claim_id for r, _, p in cluster_reports(reports, params)}
+    assert claims["a"] == claims["b"] == claims["c"]

@@ -38,3 +38,20 @@ def test_the_address_field_wins_over_the_text(directory):
 def test_short_names_inside_ordinary_words_do_not_move_a_case_out_of_the_city(directory, text):
     placement = resolve_place(None, None, directory, text=text)
     assert placement.in_city and placement.transfer_to is None
+
+
+@pytest.mark.parametrize("text, county, township", [
+    ("西乡塘那边有人在群里发砍人视频", "西乡塘区", None),
+    ("上林一带在传要地震了", "上林县", None),
+    ("我们邕宁蒲庙这边有个群天天发赌博广告", "邕宁区", "蒲庙镇"),
+    ("武鸣城厢镇有家店在抖音上发招嫖信息", "武鸣区", "城厢镇"),
+])
+def test_a_short_name_said_as_a_place_places_the_case(directory, text, county, township):
+    placement = resolve_place(None, None, directory, text=text)
+    assert placement.division.path[1] == county and placement.basis == "report_text"
+    if township:
+        assert placement.division.path[2] == township
+
+
+def test_a_short_name_inside_an_ordinary_sentence_does_not(directory):
+    assert resolve_place(None, None, directory, text="上林间小路有人直播").basis in ("default", "report_text")

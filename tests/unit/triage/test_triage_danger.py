@@ -85,3 +85,50 @@ def test_a_bomb_threat_against_a_station_is_major(rules):
     decision = triage(make_report("网友声称要在火车站放置炸弹，时间就定在国庆"), rules)
     assert decision.severity == "major"
     assert any("explosive" in r.detail or "炸弹" in r.terms for r in _danger_reasons(decision))
+
+
+# Issue 13, second round
+
+def test_a_child_cutting_herself_live_is_major_and_violent_content(rules):
+    decision = triage(make_report("我们班一个初二的女生刚刚在QQ直播割手腕，说今晚就走了"), rules)
+    assert decision.severity == "major"
+    assert decision.category == "terror_violence" and decision.zone == "minors"
+
+
+def test_a_live_self_harm_report_is_violent_content_not_other(rules):
+    decision = triage(make_report("有个主播正在直播割腕，血流了很多，直播间还有人刷礼物"), rules)
+    assert (decision.category, decision.severity) == ("terror_violence", "emergency")
+
+
+def test_a_replay_of_a_stream_that_ended_is_not_an_emergency(rules):
+    decision = triage(make_report("有人把一个主播几个月前直播跳楼的录屏剪出来发，配上伤感音乐"), rules)
+    assert decision.severity not in ("emergency", "major")
+
+
+def test_a_films_plot_is_not_a_threat_but_a_plan_said_as_a_joke_is(rules):
+    film = triage(make_report("有个电影解说号说“主角拿着炸弹冲进大楼”，这是在讲电影情节"), rules)
+    assert film.severity not in ("emergency", "major")
+    joke = triage(make_report("群里有人说明天带刀去学校门口砍人哈哈，说得很认真，不像开玩笑"), rules)
+    assert joke.severity == "major"
+
+
+def test_a_knife_emoji_reads_as_a_knife(rules):
+    decision = triage(make_report("🔪🔪🔪明天见，某某幼儿园门口，一个都别想走"), rules)
+    assert decision.severity == "major"
+
+
+def test_the_models_own_reading_fires_with_its_probability_and_an_anchor(rules):
+    decision = triage(make_report("有个人说下个月要去信访局门口讨个公道，让那些人都听个响，包里的东西已经准备好了"), rules)
+    assert decision.severity == "major"
+    model = [r for r in _danger_reasons(decision) if r.rule.startswith("danger.model_reads")]
+    assert not model or ("model urgency" in model[0].detail and "anchors:" in model[0].detail)
+
+
+def test_a_completed_fraud_is_not_draining_victims_now(rules):
+    decision = triage(make_report("上个月我在网上买演唱会门票被骗了三千块，后来才知道是骗子，现在人找不到了"), rules)
+    assert (decision.category, decision.severity) == ("fraud", "important")
+
+
+def test_a_fraud_draining_victims_now_is_an_emergency(rules):
+    decision = triage(make_report("现在有个假的社保补贴二维码在小区群里疯转，扫了的人卡里的钱都被划走了"), rules)
+    assert decision.severity == "emergency"
