@@ -85,6 +85,9 @@ STATUS_ZH: dict[str, str] = {
     "received": "已受理", "triaged": "已研判", "invalid": "无效举报", "dispatched": "已转办",
     "transferred": "已移交", "closed": "已办结", "rebutted": "已辟谣", "rebuttal": "已辟谣", "correction": "已更正",
 }
+# Still moving: the tracking page reloads itself while a report is in one of these, so a
+# reporter who keeps it open sees the reply arrive without pressing 刷新.
+IN_PROGRESS: frozenset[str] = frozenset({"received", "triaged", "dispatched"})
 
 
 class HistoryItem(BaseModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import subprocess
 import sys
@@ -168,9 +169,11 @@ def test_a_report_filed_on_the_form_is_handled_on_its_departments_desk_and_the_r
     expect(admin.locator("#audit")).to_contain_text("police-desk")
     check_page(admin, "11-console-audit")
 
-    # The reporter reads the reply with its statement of reasons.
-    _reload_until(page, f"{intake}/track?no={tracking_no}&token={token}",
-                  lambda p: p.locator("#current-status").inner_text() == "已办结")
+    # The reporter, who kept the tracking page open, reads the reply with its statement of
+    # reasons: the page reloads itself while the report is in progress (nobody navigates here).
+    assert tracking_no in page.url
+    expect(page.locator("#current-status")).to_have_text("已办结", timeout=60_000)
+    expect(page.locator("[data-refresh]")).to_have_count(0)  # settled: no more reloads
     expect(page.locator("#reply")).to_contain_text("立案侦查")
     check_page(page, "12-tracking-closed")
 
@@ -239,6 +242,49 @@ def test_a_form_posted_without_its_csrf_token_is_refused(system, accounts, brows
                                 form={"action": "accepted", "dispatch_no": "1"})
     assert refused.status == 403
     assert httpx.post(f"{dispatch}/login", data={"name": "police-desk", "password": ACCOUNTS["police-desk"][2]}).status_code == 403
+
+
+ALGORITHM = "某短视频平台的算法推荐把一家本地食品企业的假新闻推上热门，说它用地沟油，其实是竞争对手雇水军编造的，企业销量大跌。"
+
+
+def test_an_operator_corrects_a_difficult_case_in_the_review_queue_which_reroutes_it_and_keeps_the_label(
+        system, accounts, browser):
+    """Filed in the algorithm zone (a `difficult` zone: expert review), the case waits in the
+    review queue; the operator judges it enterprise infringement, which market regulation
+    handles, and the correction is exported for triage's training."""
+    dispatch = system.urls["dispatch"]
+    httpx.post(f"{system.urls['intake']}/api/v1/reports",
+               json={"text": ALGORITHM, "zone_hint": "algorithm", "location": "南宁市青秀区新竹街道"}).raise_for_status()
+    page = _page(browser)
+    _log_in(page, dispatch, "duty-e2e", accounts["duty-e2e"][2])
+    _reload_until(page, f"{dispatch}/console/review", lambda p: p.get_by_text(ALGORITHM[:20]).count() > 0)
+    row = page.get_by_text(ALGORITHM[:20]).locator("xpath=ancestor::tr")
+    expect(row).to_contain_text("疑难")
+    check_page(page, "20-console-review")
+    row.locator("a").first.click()
+    case_id = page.url.rsplit("/", 1)[1]
+    page.get_by_label("类别").select_option("infringement")
+    page.get_by_label("专区").select_option("enterprise_infringement")
+    page.get_by_label("级别").select_option("important")
+    page.get_by_role("button", name="确认复核").click()
+    expect(page.locator("#reviewed")).to_contain_text("duty-e2e")
+    expect(page.locator("#route")).to_contain_text("市场监督管理")
+    check_page(page, "21-console-case-reviewed")
+
+    page.goto(f"{dispatch}/console/review")  # reviewed: it leaves the queue
+    assert page.get_by_text(ALGORITHM[:20]).count() == 0
+    market = _page(browser)
+    _log_in(market, dispatch, "market-desk", accounts["market-desk"][2])
+    market.goto(f"{dispatch}/desk")
+    expect(market.locator(f"a[href='/desk/cases/{case_id}']")).to_be_visible()
+
+    exported = subprocess.run([sys.executable, "-m", "services.dispatch.corrections"], text=True, capture_output=True,
+                              env=system.env, cwd=ROOT, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    lines = [json.loads(line) for line in exported.stdout.splitlines()]
+    mine = [line for line in lines if line["text"].startswith(ALGORITHM[:20])]  # the case keeps the normalized text
+    assert len(mine) == 1, lines
+    assert mine[0]["label"]["category"] == "infringement" and mine[0]["label"]["zone"] == "enterprise_infringement"
 
 
 WATER = ["网传南宁明天起全城停水三天，说是自来水厂被污染了，大家赶紧囤水",

@@ -18,6 +18,7 @@ from libs.common.vocabulary import CATEGORIES, ZONES
 from services.intake import metrics
 from services.intake.auth import ip_rate_limit
 from services.intake.context import Ctx
+from services.intake.models import IN_PROGRESS
 from services.intake.pages import form as report_form
 from services.intake.pages.divisions import load_divisions
 from services.intake.report_routes import TRACKING_NO, find_own_report, status_of, submit_report
@@ -69,4 +70,5 @@ async def tracking_page(request: Request, ctx: Ctx,
         doc = await find_own_report(ctx, no, token)
     except ApiError as exc:
         return pages.render(request, "track.html", status=404, no=no, report=None, error=str(exc.detail))
-    return pages.render(request, "track.html", no=no, report=status_of(doc), error=None)
+    report = status_of(doc)
+    return pages.render(request, "track.html", no=no, report=report, error=None, live=report.status in IN_PROGRESS)
