@@ -72,7 +72,7 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
                       idempotent=True)  # a report already in a claim is not placed again
 
     async def on_start(rt: Runtime) -> None:
-        await store.create_indexes()
+        await store.create_indexes(desk.params.claims, clock.now())
         await media.create_indexes()
         await relay.create_indexes()
         rt.spawn(_gauges(store, settings.gauges_interval_s), "rumor-gauges")

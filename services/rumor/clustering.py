@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from services.rumor.claim_lookup import shortlist
 from services.rumor.claims import (
     Assignment, ClaimProfile, absorb, assign, candidate_keys, is_live, new_claim,
 )
@@ -14,7 +15,7 @@ from services.rumor.reports import RumorReport
 
 
 class ClaimIndex:
-    """Claims by id, and claim ids by index key (what a Mongo multikey index on `keys` gives)."""
+    """Claims by id, and claim ids by index key (the store's posting lists, without weeks)."""
 
     def __init__(self) -> None:
         self._claims: dict[str, ClaimProfile] = {}
@@ -26,9 +27,14 @@ class ClaimIndex:
     def get(self, claim_id: str) -> ClaimProfile | None:
         return self._claims.get(claim_id)
 
-    def candidates(self, keys: Iterable[str]) -> list[ClaimProfile]:
-        ids = set().union(*(self._by_key.get(k, set()) for k in keys))
-        return [self._claims[i] for i in sorted(ids)]
+    def candidates(self, keys: Iterable[str], params: RumorParams | None = None) -> list[ClaimProfile]:
+        """The shortlist the store gives (claim_lookup.shortlist), over every claim held here."""
+        params = params or default_params()
+        keys = list(keys)
+        postings = {k: self._by_key[k] for k in keys if k in self._by_key}
+        ids = shortlist(keys, postings, {k: len(v) for k, v in postings.items()},
+                        max_candidates=params.claims.max_candidates, common_key_claims=params.claims.common_key_claims)
+        return [self._claims[i] for i in ids]
 
     def put(self, profile: ClaimProfile) -> None:
         old = self._claims.get(profile.claim_id)
@@ -56,6 +62,6 @@ def cluster_reports(reports: Iterable[RumorReport], params: RumorParams | None =
     params = params or default_params()
     index = index if index is not None else ClaimIndex()
     for report in sorted(reports, key=lambda r: (r.reported_at, r.id)):
-        decision, profile = place_report(report, index.candidates(candidate_keys(report, params)), params)
+        decision, profile = place_report(report, index.candidates(candidate_keys(report, params), params), params)
         index.put(profile)
         yield report, decision, profile

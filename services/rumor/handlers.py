@@ -4,6 +4,7 @@ already out gets the rebuttal at once (辟谣答复)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random
 
@@ -14,6 +15,7 @@ from libs.common.outbox import OutboxRelay
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS
 from services.rumor import fanout, metrics
 from services.rumor.alerts import should_alert
+from services.rumor.claim_lookup import week_of
 from services.rumor.claims import absorb, assign, candidate_keys, mark_alerted, new_claim
 from services.rumor.params import RumorParams
 from services.rumor.reports import RumorReport
@@ -46,21 +48,30 @@ class RumorDesk:
         if await self.store.claim_of_report(report.id):
             return  # redelivered: already clustered
         now = self.clock.now()
-        candidates = await self.store.candidates(candidate_keys(report, self.params), now, self.params.claims.ttl_days)
+        candidates = await self.store.candidates(candidate_keys(report, self.params), now, self.params.claims)
+        held = next((c for c in candidates if report.id in c.profile.report_ids), None)
+        if held is not None:  # joined before a crash that came before its index write: write it now
+            await self.store.write_index(held.profile.claim_id, list(held.profile.keys), week_of(now), [report.id],
+                                         self.params.claims)
+            return
         assignment = assign(report, [c.profile for c in candidates], self.params)
         if assignment.is_new:
-            await self._open_claim(triaged, report)
+            await self._open_claim(triaged, report, now)
         else:
             current = next(c for c in candidates if c.profile.claim_id == assignment.claim_id)
             await self._join_claim(triaged, report, current)
 
-    async def _open_claim(self, triaged: ReportTriaged, report: RumorReport) -> None:
+    async def _open_claim(self, triaged: ReportTriaged, report: RumorReport, now: datetime) -> None:
         profile = new_claim(report, self.params)
         event = RumorEvent(event_id=derive_event_id(triaged.event_id, "claim_created"), claim_id=profile.claim_id,
                            kind="claim_created", detail=report.text[:200], data={"case_id": triaged.case.case_id})
-        if await self.store.insert(profile, [(event, RUMORS_EVENTS)]):
+        week = week_of(now)
+        if await self.store.insert(profile, [(event, RUMORS_EVENTS)], indexed={"week": week, "keys": list(profile.keys)}):
             metrics.RUMOR_REPORTS.labels(outcome="new_claim").inc()
             log.info("claim_created", claim_id=profile.claim_id)
+        # Also when the claim was there already (inserted before a crash): its id comes from
+        # this report, so it is this report's claim, and its index may be missing.
+        await self.store.write_index(profile.claim_id, list(profile.keys), week, [report.id], self.params.claims)
 
     async def _join_claim(self, triaged: ReportTriaged, report: RumorReport, current: StoredClaim) -> None:
         profile = absorb(current.profile, report, self.params)
@@ -77,7 +88,13 @@ class RumorDesk:
         reply = fanout.late_reply(current.desk, report.id)
         if reply:
             events.append((reply, REPORTS_REPLIES))
-        await self.store.replace(current.version, profile, events)
+        # Index only the keys the claim is not yet under this week (its profile moves slowly).
+        week, before = week_of(now), current.doc.get("index") or {}
+        already = set(before.get("keys", [])) if before.get("week") == week else set()
+        fresh = [k for k in profile.keys if k not in already]
+        await self.store.replace(current.version, profile, events,
+                                 indexed={"week": week, "keys": sorted(already | set(profile.keys))})
+        await self.store.write_index(profile.claim_id, fresh, week, [report.id], self.params.claims)
         metrics.RUMOR_REPORTS.labels(outcome="joined_claim").inc()
         if alert:
             metrics.RUMOR_ALERTS.inc()

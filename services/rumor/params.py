@@ -53,6 +53,8 @@ class ClaimParams(_Frozen):
     max_urls: int = Field(50, ge=1)
     max_report_ids: int = Field(500, ge=1)
     max_recent_times: int = Field(200, ge=1)
+    max_candidates: int = Field(50, ge=1)
+    common_key_claims: int = Field(200, ge=1)
 
 
 class AlertParams(_Frozen):

@@ -1,6 +1,12 @@
 """Claims in MongoDB: the clustering profile, the operator's desk (verdict, draft,
 publication), the fan-out progress and the outbox, in ONE document per claim.
 
+Beside them, `claim_index` holds what the consumer looks up by `_id` alone, so its cost per
+report stays flat however many claims are stored: the posting lists (`key@week` -> claim ids,
+claim_lookup.py) and which claim each report joined (`report:<id>`). The claim document is
+the truth; the index is written after it, and a report redelivered in between finds itself
+in its claim's profile and writes the index again (`RumorDesk._place`).
+
 Every change that decides something moves the claim's `version` by compare-and-set: the
 consumer absorbing a report and an operator publishing cannot interleave, so a report that
 joins while a rebuttal is being published is either in the publication's reply list or
@@ -13,16 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event
 from libs.common.outbox import OutboxRelay, entry
+from services.rumor.claim_lookup import posting_id, shortlist, week_of, weeks_back
 from services.rumor.claims import ClaimProfile
+from services.rumor.params import ClaimParams
 from services.rumor.rebuttals import Desk
 
 DESK_FIELDS = ("status", "verification", "draft", "publication")
+BACKFILLED = "meta:backfilled"  # claims stored before the index existed have been indexed
 
 
 class ClaimConflict(Exception):
@@ -55,6 +64,7 @@ class RumorStore:
     def __init__(self, db: AsyncDatabase, relay: OutboxRelay | None = None) -> None:
         """Without a relay (an operator command), the running service's relay sweeps the entries up."""
         self.claims = db["claims"]
+        self.index = db["claim_index"]
         self.relay = relay
         if relay is not None:
             relay.watch(self.claims)
@@ -63,25 +73,67 @@ class RumorStore:
         if self.relay is not None and events:
             self.relay.staged_events(self.claims, claim_id, events)
 
-    async def create_indexes(self) -> None:
-        await self.claims.create_index([("keys", ASCENDING)])
-        await self.claims.create_index([("report_ids", ASCENDING)])
+    async def create_indexes(self, params: ClaimParams, now: datetime) -> None:
         await self.claims.create_index([("status", ASCENDING), ("last_seen", DESCENDING)])
+        if await self.index.find_one({"_id": BACKFILLED}) is None:
+            await self._backfill(params, now)
+
+    async def _backfill(self, params: ClaimParams, now: datetime) -> None:
+        """Once: index the claims stored before `claim_index` existed (a scan, at start only).
+        Two instances starting together both write it: a claim listed twice in a posting is
+        counted once (shortlist)."""
+        live_since = now - timedelta(days=params.ttl_days)
+        async for doc in self.claims.find({}, {"keys": 1, "last_seen": 1, "report_ids": 1}):
+            keys = doc.get("keys", []) if doc.get("last_seen") and doc["last_seen"] >= live_since else []
+            await self.write_index(doc["_id"], keys, week_of(doc.get("last_seen") or now), doc.get("report_ids", []),
+                                   params)
+        await self.index.update_one({"_id": BACKFILLED}, {"$set": {"at": now}}, upsert=True)
 
     # -- the consumer: clustering --------------------------------------------------------
 
     async def claim_of_report(self, report_id: str) -> str | None:
-        doc = await self.claims.find_one({"report_ids": report_id}, {"_id": 1})
-        return doc["_id"] if doc else None
+        doc = await self.index.find_one({"_id": f"report:{report_id}"}, {"claim_id": 1})
+        return doc["claim_id"] if doc else None
 
-    async def candidates(self, keys: list[str], now: datetime, ttl_days: float) -> list[StoredClaim]:
-        cursor = self.claims.find({"keys": {"$in": keys}, "last_seen": {"$gte": now - timedelta(days=ttl_days)}},
-                                  {"profile": 1, "version": 1, **{k: 1 for k in DESK_FIELDS}})
-        return [_stored(doc) async for doc in cursor]
+    async def candidates(self, keys: list[str], now: datetime, params: ClaimParams) -> list[StoredClaim]:
+        """The claims of the shortlist (claim_lookup.py), live ones only, best first: two
+        reads by `_id`, whatever the number of stored claims."""
+        ids = [posting_id(k, w) for k in dict.fromkeys(keys) for w in weeks_back(now, params.ttl_days)]
+        postings: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        async for doc in self.index.find({"_id": {"$in": ids}}):
+            key = doc["_id"].rsplit("@", 1)[0]
+            postings.setdefault(key, set()).update(doc.get("claims", []))
+            counts[key] = counts.get(key, 0) + int(doc.get("n", 0))
+        short = shortlist(keys, postings, counts, max_candidates=params.max_candidates,
+                          common_key_claims=params.common_key_claims)
+        if not short:
+            return []
+        live_since = now - timedelta(days=params.ttl_days)
+        docs = {doc["_id"]: doc async for doc in self.claims.find(
+            {"_id": {"$in": short}}, {"profile": 1, "version": 1, "last_seen": 1, "index": 1,
+                                      **{k: 1 for k in DESK_FIELDS}})}
+        return [_stored(docs[i]) for i in short if i in docs and docs[i]["last_seen"] >= live_since]
 
-    async def insert(self, profile: ClaimProfile, events: list[tuple[Event, str]]) -> bool:
+    async def write_index(self, claim_id: str, keys: list[str], week: str, report_ids: list[str],
+                          params: ClaimParams) -> None:
+        """One bulk write: the claim under each of `keys` for `week`, and `report_ids` -> the
+        claim. A posting keeps one entry past the common-key limit: by then the key is not
+        looked up (only its count `n` still grows)."""
+        ops = [UpdateOne({"_id": posting_id(k, week)},
+                         {"$push": {"claims": {"$each": [claim_id], "$slice": params.common_key_claims + 1}},
+                          "$inc": {"n": 1}}, upsert=True) for k in keys]
+        ops += [UpdateOne({"_id": f"report:{r}"}, {"$setOnInsert": {"claim_id": claim_id}}, upsert=True)
+                for r in report_ids]
+        if ops:
+            await self.index.bulk_write(ops, ordered=False)
+
+    async def insert(self, profile: ClaimProfile, events: list[tuple[Event, str]],
+                     indexed: dict[str, Any] | None = None) -> bool:
+        """`indexed`: the week and keys `write_index` is about to put the claim under."""
         doc = {"_id": profile.claim_id, **_doc(profile), "report_ids": list(profile.report_ids), "status": "open",
-               "verdict": None, "opened_at": profile.first_seen, "_outbox": [entry(e, t) for e, t in events]}
+               "verdict": None, "opened_at": profile.first_seen, "_outbox": [entry(e, t) for e, t in events],
+               **({"index": indexed} if indexed else {})}
         try:
             await self.claims.insert_one(doc)
         except DuplicateKeyError:
@@ -89,10 +141,11 @@ class RumorStore:
         self._staged(profile.claim_id, events)
         return True
 
-    async def replace(self, old_version: int, profile: ClaimProfile, events: list[tuple[Event, str]]) -> None:
+    async def replace(self, old_version: int, profile: ClaimProfile, events: list[tuple[Event, str]],
+                      indexed: dict[str, Any] | None = None) -> None:
         # report_ids grows by $addToSet: the profile keeps only the latest ones (bounded), the
         # document keeps every one, because every reporter is answered when a rebuttal goes out.
-        change: dict[str, Any] = {"$set": _doc(profile),
+        change: dict[str, Any] = {"$set": {**_doc(profile), **({"index": indexed} if indexed else {})},
                                   "$addToSet": {"report_ids": {"$each": list(profile.report_ids[-1:])}}}
         if events:
             change["$push"] = _outbox(events)
