@@ -9,21 +9,38 @@ import hashlib
 import json
 import re
 import signal
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from tests.support.alert_replay import Scraper, fired
 from tests.support.faults import Stream, drain, read_all, read_ledger, stream
 from tests.support.kafka import kafka_options
+from tests.support.service_logs import check_logs
 
 RATE, SECONDS, FAULT_AT_S = 8.0, 20.0, 6.0
 
 
-async def run_with(services, fault, seed: int) -> Stream:  # type: ignore[no-untyped-def]
-    seen = await stream(services.urls["intake"], rate=RATE, seconds=SECONDS, seed=seed, fault=fault, fault_at_s=FAULT_AT_S)
-    await asyncio.to_thread(services.wait_ready, timeout=120)  # back by themselves: nobody restarts them here
-    accepted = set(seen.accepted)
-    unanswered = await drain(services.infra.kafka_bootstrap, services.prefix, accepted)
+async def run_with(services, fault: Callable[[], Awaitable[None]], seed: int, *,  # type: ignore[no-untyped-def]
+                   told: dict[str, tuple[str, ...]] | None = None, seconds: float = SECONDS,
+                   scraper: Scraper | None = None) -> Stream:
+    """The stream with `fault` in it, then every report checked by id, then the logs: no
+    traceback per message, and (`told`) the service -> words one line of its log has."""
+    marks = services.log_sizes()
+    scraping = asyncio.create_task(scraper.run()) if scraper else None
+    try:
+        seen = await stream(services.urls["intake"], rate=RATE, seconds=seconds, seed=seed, fault=fault,
+                            fault_at_s=FAULT_AT_S)
+        await asyncio.to_thread(services.wait_ready, timeout=120)  # back by themselves: nobody restarts them here
+        accepted = set(seen.accepted)
+        unanswered = await drain(services.infra.kafka_bootstrap, services.prefix, accepted)
+    finally:
+        if scraping:
+            scraping.cancel()
     ledger = await read_ledger(services.infra.kafka_bootstrap, services.infra.mongo_uri, services.prefix,
                                services.db_prefix)
     problems = [f"{r}: never answered" for r in sorted(unanswered)] + ledger.problems(accepted)
@@ -31,6 +48,8 @@ async def run_with(services, fault, seed: int) -> Stream:  # type: ignore[no-unt
     # The stream really ran through the fault, and something was really dispatched.
     assert len(accepted) >= RATE * SECONDS * 0.5, (len(accepted), dict(seen.refused))
     assert ledger.dispatched_cases() & {ledger.cases_of_reports[r] for r in accepted if r in ledger.cases_of_reports}
+    problems = check_logs({key: services.log(key, since) for key, since in marks.items()}, told or {})
+    assert not problems, "\n".join(problems)
     return seen
 
 
@@ -41,7 +60,8 @@ async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_not
         await asyncio.sleep(3)
         services.start(name)
 
-    seen = await run_with(services, fault, seed=hash(name) % 1000)
+    # A kill -9 leaves no last words: the log tells the restart, once.
+    seen = await run_with(services, fault, seed=hash(name) % 1000, told={name: ('"service_started"',)})
     if name == "intake":  # while it was down the reporters were refused, not told 202
         assert seen.refused
 
@@ -55,7 +75,8 @@ async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twic
     await run_with(services, fault, seed=77)
 
 
-async def run_with_server_killed(services, server, seed: int, ready_s: float) -> Stream:  # type: ignore[no-untyped-def]
+async def run_with_server_killed(services, server, seed: int, ready_s: float,  # type: ignore[no-untyped-def]
+                                 told: dict[str, tuple[str, ...]]) -> Stream:
     """kill -9 of one of the session's own servers mid-stream, restarted on its data."""
     async def fault() -> None:
         server.process.send_signal(signal.SIGKILL)
@@ -65,7 +86,7 @@ async def run_with_server_killed(services, server, seed: int, ready_s: float) ->
         await asyncio.to_thread(server.wait_ready, ready_s)
 
     try:
-        return await run_with(services, fault, seed=seed)
+        return await run_with(services, fault, seed=seed, told=told)
     finally:
         if server.process is None or server.process.poll() is not None:  # never leave a shared server down
             await asyncio.to_thread(server.start)
@@ -75,14 +96,16 @@ async def run_with_server_killed(services, server, seed: int, ready_s: float) ->
 async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_doubles_nothing(services):
     if services.infra.kafka is None:
         pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must kill the session's own Kafka")
-    seen = await run_with_server_killed(services, services.infra.kafka, seed=91, ready_s=120)
+    seen = await run_with_server_killed(services, services.infra.kafka, seed=91, ready_s=120,
+                                        told={"intake": ('"outbox_relay_failed"',)})
     assert not seen.refused.get("500")
 
 
 async def test_the_database_killed_with_sigkill_is_answered_503_then_everything_accepted_is_kept(services):
     if services.infra.mongo is None:
         pytest.skip("the database is external (TEST_MONGO_URI): this test must kill the session's own database")
-    seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60)
+    seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60,
+                                        told={"intake": ('"database_unavailable"',), "triage": ('"outage_will_retry"',)})
     assert seen.refused.get("503"), dict(seen.refused)  # refused clearly while it was down, never a 500
     assert not seen.refused.get("500")
 
@@ -128,7 +151,7 @@ def poison_for(topic: str) -> dict[str, bytes]:
     }
 
 
-async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_and_the_good_messages_flow(services):
+async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_and_the_good_messages_flow(services, tmp_path):
     sent: dict[str, dict[str, str]] = {}  # topic -> sha256 -> what it was
 
     async def fault() -> None:
@@ -144,7 +167,9 @@ async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_an
         finally:
             await producer.stop()
 
-    await run_with(services, fault, seed=97)  # the good reports around the poison all went through
+    scraper = Scraper(services.urls)
+    # The good reports around the poison all went through; each poison message is one line.
+    await run_with(services, fault, seed=97, scraper=scraper, told={"triage": ('"dead_lettered"', "reports.submitted")})
     letters = await read_all(services.infra.kafka_bootstrap, rf"^{re.escape(services.prefix)}.+\.dlq$", quiet_s=5)
     missing = []
     for topic, groups in CONSUMED.items():
@@ -158,3 +183,64 @@ async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_an
                 elif not letter["error"] or (what.startswith("too large") and not letter["truncated"]):
                     missing.append(f"{topic} ({group}): {what} dead-lettered without its reason or its bound")
     assert not missing, "\n".join(missing)
+    # What the duty operator is shown: the dead-letter alert, and no outbox alarm.
+    alerts = fired(scraper, ["DeadLetterQueueGrowing", "OutboxBacklog"], tmp_path)
+    assert "DeadLetterQueueGrowing" in alerts and "OutboxBacklog" not in alerts, alerts
+
+
+SLOW_DB_S = 10.0
+
+
+async def test_a_slow_database_is_waited_for_not_reported_down_and_loses_and_doubles_nothing(services, db_proxy):
+    if db_proxy is None:
+        pytest.skip("the database is external (TEST_MONGO_URI): the slowing proxy stands only before the session's own")
+    ready: dict[str, list[int]] = defaultdict(list)
+
+    async def fault() -> None:  # every database reply 200-500 ms late for a while, readiness asked meanwhile
+        db_proxy.slow(0.2, 0.5)
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                until = time.monotonic() + SLOW_DB_S
+                while time.monotonic() < until:
+                    for name, url in services.urls.items():
+                        try:
+                            ready[name].append((await client.get(f"{url}/health/ready")).status_code)
+                        except httpx.HTTPError:
+                            pass  # a probe that timed out says nothing either way
+                    await asyncio.sleep(1)
+        finally:
+            db_proxy.slow(0)
+
+    delayed_before = db_proxy.replies_delayed
+    seen = await run_with(services, fault, seed=98)
+    assert db_proxy.replies_delayed - delayed_before > 100  # the services really waited on slow replies
+    assert not seen.refused, dict(seen.refused)  # slow is not down: every reporter was taken in, late
+    assert all(ready.get(name) and set(ready[name]) == {200} for name in services.urls), dict(ready)
+
+
+KAFKA_PAUSE_S, KAFKA_PAUSE_STREAM_S = 30.0, 40.0  # the pause outlasts the 10 s consumer session threefold
+
+
+async def test_kafka_paused_past_the_session_timeout_holds_reports_in_the_outbox_raises_its_alert_and_loses_nothing(
+        services, tmp_path):
+    kafka = services.infra.kafka
+    if kafka is None:
+        pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must pause the session's own Kafka")
+
+    async def fault() -> None:
+        kafka.process.send_signal(signal.SIGSTOP)
+        try:
+            await asyncio.sleep(KAFKA_PAUSE_S)
+        finally:
+            kafka.process.send_signal(signal.SIGCONT)
+
+    scraper = Scraper(services.urls)
+    try:
+        seen = await run_with(services, fault, seed=99, seconds=KAFKA_PAUSE_STREAM_S, scraper=scraper,
+                              told={"intake": ('"outbox_relay_failed"',)})
+    finally:
+        kafka.process.send_signal(signal.SIGCONT)  # never leave the shared server stopped
+    assert not seen.refused.get("500"), dict(seen.refused)
+    # Reports piled up stored but unsent: the operator is told (OutboxBacklog), and not of dead letters.
+    alerts = fired(scraper, ["OutboxBacklog", "DeadLetterQueueGrowing"], tmp_path)
+    assert "OutboxBacklog" in alerts and "DeadLetterQueueGrowing" not in alerts, alerts
