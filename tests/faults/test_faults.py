@@ -5,13 +5,14 @@ per round, answered once per kind. Every service must be healthy again by itself
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 import pytest
@@ -26,21 +27,18 @@ RATE, SECONDS, FAULT_AT_S = 8.0, 20.0, 6.0
 
 
 async def run_with(services, fault: Callable[[], Awaitable[None]], seed: int, *,  # type: ignore[no-untyped-def]
-                   told: dict[str, tuple[str, ...]] | None = None, seconds: float = SECONDS,
+                   told: Sequence[tuple[str, ...]] = (), untold: tuple[str, ...] = (), seconds: float = SECONDS,
                    scraper: Scraper | None = None) -> Stream:
-    """The stream with `fault` in it, then every report checked by id, then the logs: no
-    traceback per message, and (`told`) the service -> words one line of its log has."""
+    """The stream with `fault` in it, then every report checked by id, then the logs
+    (tests.support.service_logs): no traceback per message, and `told` is there: (service,
+    word, ...) one line of its log holds, once the fault is over."""
     marks = services.log_sizes()
-    scraping = asyncio.create_task(scraper.run()) if scraper else None
-    try:
+    with scraper or contextlib.nullcontext():
         seen = await stream(services.urls["intake"], rate=RATE, seconds=seconds, seed=seed, fault=fault,
                             fault_at_s=FAULT_AT_S)
         await asyncio.to_thread(services.wait_ready, timeout=120)  # back by themselves: nobody restarts them here
         accepted = set(seen.accepted)
         unanswered = await drain(services.infra.kafka_bootstrap, services.prefix, accepted)
-    finally:
-        if scraping:
-            scraping.cancel()
     ledger = await read_ledger(services.infra.kafka_bootstrap, services.infra.mongo_uri, services.prefix,
                                services.db_prefix)
     problems = [f"{r}: never answered" for r in sorted(unanswered)] + ledger.problems(accepted)
@@ -48,7 +46,7 @@ async def run_with(services, fault: Callable[[], Awaitable[None]], seed: int, *,
     # The stream really ran through the fault, and something was really dispatched.
     assert len(accepted) >= RATE * SECONDS * 0.5, (len(accepted), dict(seen.refused))
     assert ledger.dispatched_cases() & {ledger.cases_of_reports[r] for r in accepted if r in ledger.cases_of_reports}
-    problems = check_logs({key: services.log(key, since) for key, since in marks.items()}, told or {})
+    problems = check_logs({key: services.log(key, since) for key, since in marks.items()}, list(told), untold)
     assert not problems, "\n".join(problems)
     return seen
 
@@ -61,7 +59,7 @@ async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_not
         services.start(name)
 
     # A kill -9 leaves no last words: the log tells the restart, once.
-    seen = await run_with(services, fault, seed=hash(name) % 1000, told={name: ('"service_started"',)})
+    seen = await run_with(services, fault, seed=hash(name) % 1000, told=[(name, '"service_started"')])
     if name == "intake":  # while it was down the reporters were refused, not told 202
         assert seen.refused
 
@@ -75,8 +73,14 @@ async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twic
     await run_with(services, fault, seed=77)
 
 
+def outage_told(services, dependency: str) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    """Every service said, once each way, that the dependency went and came back (libs.common.dependencies)."""
+    return [(name, f'"dependency_{state}"', f'"{dependency}"') for name in services.urls
+            for state in ("unreachable", "reachable_again")]
+
+
 async def run_with_server_killed(services, server, seed: int, ready_s: float,  # type: ignore[no-untyped-def]
-                                 told: dict[str, tuple[str, ...]]) -> Stream:
+                                 told: list[tuple[str, ...]]) -> Stream:
     """kill -9 of one of the session's own servers mid-stream, restarted on its data."""
     async def fault() -> None:
         server.process.send_signal(signal.SIGKILL)
@@ -97,7 +101,7 @@ async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_dou
     if services.infra.kafka is None:
         pytest.skip("Kafka is external (TEST_KAFKA_BOOTSTRAP): this test must kill the session's own Kafka")
     seen = await run_with_server_killed(services, services.infra.kafka, seed=91, ready_s=120,
-                                        told={"intake": ('"outbox_relay_failed"',)})
+                                        told=outage_told(services, "kafka"))
     assert not seen.refused.get("500")
 
 
@@ -105,7 +109,7 @@ async def test_the_database_killed_with_sigkill_is_answered_503_then_everything_
     if services.infra.mongo is None:
         pytest.skip("the database is external (TEST_MONGO_URI): this test must kill the session's own database")
     seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60,
-                                        told={"intake": ('"database_unavailable"',), "triage": ('"outage_will_retry"',)})
+                                        told=[*outage_told(services, "mongodb"), ("intake", '"database_unavailable"')])
     assert seen.refused.get("503"), dict(seen.refused)  # refused clearly while it was down, never a 500
     assert not seen.refused.get("500")
 
@@ -169,7 +173,7 @@ async def test_poison_on_every_consumed_topic_ends_in_its_dlq_with_the_reason_an
 
     scraper = Scraper(services.urls)
     # The good reports around the poison all went through; each poison message is one line.
-    await run_with(services, fault, seed=97, scraper=scraper, told={"triage": ('"dead_lettered"', "reports.submitted")})
+    await run_with(services, fault, seed=97, scraper=scraper, told=[("triage", '"dead_lettered"', "reports.submitted")])
     letters = await read_all(services.infra.kafka_bootstrap, rf"^{re.escape(services.prefix)}.+\.dlq$", quiet_s=5)
     missing = []
     for topic, groups in CONSUMED.items():
@@ -212,7 +216,7 @@ async def test_a_slow_database_is_waited_for_not_reported_down_and_loses_and_dou
             db_proxy.slow(0)
 
     delayed_before = db_proxy.replies_delayed
-    seen = await run_with(services, fault, seed=98)
+    seen = await run_with(services, fault, seed=98, untold=('"dependency_unreachable"',))
     assert db_proxy.replies_delayed - delayed_before > 100  # the services really waited on slow replies
     assert not seen.refused, dict(seen.refused)  # slow is not down: every reporter was taken in, late
     assert all(ready.get(name) and set(ready[name]) == {200} for name in services.urls), dict(ready)
@@ -237,7 +241,7 @@ async def test_kafka_paused_past_the_session_timeout_holds_reports_in_the_outbox
     scraper = Scraper(services.urls)
     try:
         seen = await run_with(services, fault, seed=99, seconds=KAFKA_PAUSE_STREAM_S, scraper=scraper,
-                              told={"intake": ('"outbox_relay_failed"',)})
+                              told=outage_told(services, "kafka"))
     finally:
         kafka.process.send_signal(signal.SIGCONT)  # never leave the shared server stopped
     assert not seen.refused.get("500"), dict(seen.refused)

@@ -1,7 +1,8 @@
 """The alert rules replayed on what the real services exported during a fault run.
 
-`Scraper` reads every service's /metrics once a second while the run goes on, keeping the
-series the pipeline alerts read (lag, DLQ depth, outbox backlog). `fired` writes them as
+`Scraper` reads every service's /metrics once a second while the run goes on (in a thread
+of its own, so a busy test loop does not thin the samples out), keeping the series the
+pipeline alerts read (lag, DLQ depth, outbox backlog). `fired` writes them as
 a promtool unit test's input series and asks promtool which alerts fired.
 
 Time is stretched: the rules wait minutes (`for: 10m`, `[15m]` windows) where a test run
@@ -12,11 +13,13 @@ A scrape that failed (a service down or paused) is a gap, as Prometheus would ha
 """
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
+import threading
+import time
 from collections import defaultdict
 from pathlib import Path
+from types import TracebackType
 
 import httpx
 import yaml
@@ -29,32 +32,43 @@ REPLAYED_AS = "1m"  # one real second per minute of the rules' time
 
 
 class Scraper:
+    """`with Scraper(urls):` scrapes while the block runs."""
+
     def __init__(self, urls: dict[str, str], every_s: float = 1.0) -> None:
         self.urls = urls
         self.every_s = every_s
         self.scrapes = 0
         # series (name and labels, as PromQL writes them) -> one value or None per scrape
         self.series: dict[str, list[float | None]] = defaultdict(list)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="metrics-scraper", daemon=True)
 
-    async def run(self) -> None:
-        """Until cancelled."""
-        async with httpx.AsyncClient(timeout=2 * self.every_s) as client:
-            while True:
-                await asyncio.gather(asyncio.sleep(self.every_s), self._scrape(client))
+    def __enter__(self) -> Scraper:
+        self._thread.start()
+        return self
 
-    async def _scrape(self, client: httpx.AsyncClient) -> None:
-        async def one(job: str, url: str) -> dict[str, float]:
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=self.every_s) as client:
+            next_at = time.monotonic()
+            while not self._stop.is_set():
+                self._scrape(client)
+                next_at += self.every_s
+                self._stop.wait(max(next_at - time.monotonic(), 0))
+
+    def _scrape(self, client: httpx.Client) -> None:
+        now: dict[str, float] = {}
+        for job, url in self.urls.items():
             try:
-                text = (await client.get(f"{url}/metrics")).text
+                text = client.get(f"{url}/metrics").text
             except httpx.HTTPError:
-                return {}
-            return {_series(sample.name, {"job": job, **sample.labels}): sample.value
+                continue  # a gap in this service's series
+            now |= {_series(sample.name, {"job": job, **sample.labels}): sample.value
                     for family in text_string_to_metric_families(text) for sample in family.samples
                     if sample.name in WATCHED}
-
-        now: dict[str, float] = {}
-        for values in await asyncio.gather(*(one(job, url) for job, url in self.urls.items())):
-            now |= values
         for key in set(now) | set(self.series):
             self.series[key] += [None] * (self.scrapes - len(self.series[key])) + [now.get(key)]
         self.scrapes += 1

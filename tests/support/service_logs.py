@@ -3,7 +3,10 @@ captured by tests.support.system): what happened, in one line, not a traceback p
 
 `check_logs` takes each process's log since a mark and returns the problems: more
 tracebacks than `TRACEBACKS_ALLOWED` (a stack per failed message would bury the one line
-that says what happened), or no line naming the fault where one is expected.
+that says what happened), more lines from the client libraries than a screenful (their
+warning per reconnect attempt did that: two thousand in a Kafka outage), no line naming
+the fault where one is expected, or a line that must not be there (a slow database
+reported as down).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from collections import Counter
 
 TRACEBACK = "Traceback (most recent call last)"
 TRACEBACKS_ALLOWED = 1  # per process and fault run: the first sighting of something unforeseen, at most
+LIBRARY_LINES_ALLOWED = 60  # per process and fault run: lines that are not the service's own JSON records
 
 
 def events(text: str) -> Counter[str]:
@@ -26,14 +30,19 @@ def events(text: str) -> Counter[str]:
     return out
 
 
-def check_logs(logs: dict[str, str], told: dict[str, tuple[str, ...]]) -> list[str]:
-    """`logs`: process -> its log text; `told`: process -> words that one line of it must hold."""
+def check_logs(logs: dict[str, str], told: list[tuple[str, ...]], untold: tuple[str, ...] = ()) -> list[str]:
+    """`logs`: process -> its log text; `told`: (process, word, ...): one line of its log
+    holds all the words; `untold`: words no line of any log may hold."""
     problems = []
     for key, text in sorted(logs.items()):
         if (n := text.count(TRACEBACK)) > TRACEBACKS_ALLOWED:
             first = text[text.index(TRACEBACK):][:1500]
             problems.append(f"{key}: {n} tracebacks in its log; the first:\n{first}\nits records: {dict(events(text))}")
-    for key, words in sorted(told.items()):
+        library = sum(n for event, n in events(text).items() if event.startswith("text: "))
+        if library > LIBRARY_LINES_ALLOWED:
+            problems.append(f"{key}: {library} lines from the libraries; its records: {dict(events(text))}")
+        problems += [f"{key}: says {word}: {line[:300]}" for line in text.splitlines() for word in untold if word in line]
+    for key, *words in told:
         text = logs.get(key, "")
         if not any(all(w in line for w in words) for line in text.splitlines()):
             problems.append(f"{key}: no line of its log says {words}; its records: {dict(events(text))}")
