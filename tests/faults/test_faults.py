@@ -1,7 +1,10 @@
 """Faults over the real servers: reports stream in at a steady rate, one part dies (or
-stalls) in the middle and comes back, and afterwards every accepted report is checked by
-its id (tests.support.faults): stored, judged once, in one case, dispatched to one handler
-per round, answered once per kind. Every service must be healthy again by itself."""
+stalls, or slows) in the middle and comes back, and afterwards every accepted report is
+checked by its id (tests.support.faults): stored, judged once, in one case, dispatched to
+one handler per round, answered once per kind. Every service must be healthy again by
+itself, and its log must say what happened in a line, not a traceback per message
+(tests.support.service_logs). Where an alert is meant to page someone, the metrics
+scraped during the run are replayed through the alert rules (tests.support.alert_replay)."""
 from __future__ import annotations
 
 import asyncio
@@ -61,7 +64,7 @@ async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_not
     # Intake's own restart (imports and all) takes 10-15 s on a loaded machine, refusing
     # reports meanwhile: the stream goes on long enough for the restarted one to take most.
     seconds = 35.0 if name == "intake" else SECONDS
-    # A kill -9 leaves no last words: the log tells the restart, once.
+    # A kill -9 leaves no last words: the log tells the restart.
     seen = await run_with(services, fault, seed=hash(name) % 1000, seconds=seconds, told=[(name, '"service_started"')])
     if name == "intake":  # while it was down the reporters were refused, not told 202
         assert seen.refused
