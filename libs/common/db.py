@@ -11,6 +11,7 @@ benchmark and the dashboards read, not a guess.
 """
 from __future__ import annotations
 
+import pymongo
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -63,9 +64,12 @@ def database(client: AsyncMongoClient, settings: ServiceSettings) -> AsyncDataba
     return client[settings.mongo_db]
 
 
-async def ping(client: AsyncMongoClient) -> bool:
+async def ping(client: AsyncMongoClient, timeout_s: float = 2.0) -> bool:
+    """Within `timeout_s`, not the client's 5 s of server selection: a readiness probe and
+    the outage watch (libs.common.dependencies) must answer while the database is away."""
     try:
-        await client.admin.command("ping")
+        with pymongo.timeout(timeout_s):
+            await client.admin.command("ping")
         return True
     except Exception:  # readiness only reports; the caller decides
         return False

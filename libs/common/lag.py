@@ -90,8 +90,11 @@ class LagProbe:
         admin, consumer = await self._clients()
         real = self.settings.topic
         topics = {w.topic for w in self.watches} | {dlq_topic(w.topic) for w in self.watches}
-        await consumer.topics()  # refresh metadata so partitions_for_topic knows new topics
-        parts = {t: [TopicPartition(real(t), p) for p in sorted(consumer.partitions_for_topic(real(t)) or ())] for t in topics}
+        # Asked of the broker each pass: the consumer's own metadata holds no topic until its
+        # first refresh (five minutes), and every gauge read 0 until then (the fault tests saw it).
+        described = await admin.describe_topics(sorted(real(t) for t in topics))
+        known = {d["topic"]: sorted(p["partition"] for p in d["partitions"]) for d in described if not d["error_code"]}
+        parts = {t: [TopicPartition(real(t), p) for p in known.get(real(t), ())] for t in topics}
         every = [tp for tps in parts.values() for tp in tps]
         beginning = await consumer.beginning_offsets(every) if every else {}
         end = await consumer.end_offsets(every) if every else {}
@@ -115,13 +118,14 @@ class LagProbe:
             client_id = f"{self.settings.service_name}-lag-probe"
             options = client_options(self.settings)
             admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id, **options)
+            await admin.start()
             # No group: this consumer only lists offsets, it never joins or commits.
             consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, client_id=client_id, group_id=None,
                                         enable_auto_commit=False, **options)
-            await admin.start()
             try:
                 await consumer.start()
-            except BaseException:
+            except BaseException:  # stopped too, or it warns "Unclosed AIOKafkaConsumer" on every failed pass
+                await consumer.stop()
                 await admin.close()
                 raise
             self._admin, self._consumer = admin, consumer

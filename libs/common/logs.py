@@ -2,18 +2,47 @@
 
 Handlers bind `case_id` / `event_id` / `report_id` into contextvars (`bind_case`), so every
 log line emitted while handling one event carries them without passing them around.
+
+The client libraries (aiokafka above all) warn on every reconnect attempt: with Kafka away
+that was two thousand lines in twenty seconds, burying the one line that says what happened
+(libs.common.dependencies writes it). `OncePerWindow` lets each of their messages through
+once a minute, with a count of those it held back.
 """
 from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, unbind_contextvars
 
 
+class OncePerWindow(logging.Filter):
+    """Each message (by its format string, so the same warning about another node or offset
+    counts as the same) at most once per `window_s`."""
+
+    def __init__(self, window_s: float = 60.0) -> None:
+        super().__init__()
+        self.window_s = window_s
+        self._seen: dict[tuple[str, object], tuple[float, int]] = {}  # -> (last shown, held back since)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key, now = (record.name, record.msg), time.monotonic()
+        shown, held = self._seen.get(key, (float("-inf"), 0))
+        if now - shown < self.window_s:
+            self._seen[key] = (shown, held + 1)
+            return False
+        if held:
+            record.msg, record.args = f"{record.getMessage()} [{held} more like this in the last {self.window_s:.0f} s]", None
+        self._seen[key] = (now, 0)
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(OncePerWindow())
     for noisy in ("aiokafka", "kafka", "pymongo", "faststream", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     renderer = structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()

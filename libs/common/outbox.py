@@ -77,7 +77,6 @@ class OutboxRelay:
         self._pending: list[Staged] = []
         self._held: set[str] = set()  # event ids handed over and not yet pulled: the sweep leaves them
         self._swept_at = float("-inf")  # the first pass sweeps: what a crash left behind
-        self._left_behind = 0
         self._waker = Waker()
 
     def watch(self, collection: AsyncCollection) -> None:
@@ -96,6 +95,7 @@ class OutboxRelay:
         if items:
             self._pending.append(Staged(collection, doc_id, items))
             self._held.update(item["event_id"] for item in items)
+            self._show_backlog()
             self._waker.poke()
 
     def staged_events(self, collection: AsyncCollection, doc_id: Any, events: Iterable[tuple[Event, str]]) -> None:
@@ -122,11 +122,18 @@ class OutboxRelay:
     async def relay_pass(self) -> int:
         """Publish what was handed over, and sweep when it is time; returns entries sent."""
         pending, self._pending = self._pending, []
-        sent = await self.publish(pending)
-        if time.monotonic() - self._swept_at >= self.sweep_every_s:
-            sent += await self.sweep()
-        metrics.OUTBOX_BACKLOG.labels(service=self.service).set(self._left_behind + self.queued())
+        try:
+            sent = await self.publish(pending)
+            if time.monotonic() - self._swept_at >= self.sweep_every_s:
+                sent += await self.sweep()
+        finally:  # a failed pass above all: Kafka away is when the backlog grows
+            self._show_backlog()
         return sent
+
+    def _show_backlog(self) -> None:
+        """The gauge an alert reads: every entry handed over or swept up and not yet published,
+        those in flight included (a send to an unreachable Kafka waits its whole timeout)."""
+        metrics.OUTBOX_BACKLOG.labels(service=self.service).set(len(self._held))
 
     async def relay_once(self) -> int:
         """Everything pending, handed over or not, settled or not (tests, operator commands)."""
@@ -156,12 +163,9 @@ class OutboxRelay:
                          and i["event_id"] not in self._held]
                 if items:
                     found.append(Staged(collection, doc["_id"], items))
-        self._left_behind = sum(len(s.items) for s in found)
         if found:
-            log.info("outbox_swept", entries=self._left_behind)
-        sent = await self.publish(found)
-        self._left_behind = 0
-        return sent
+            log.info("outbox_swept", entries=sum(len(s.items) for s in found))
+        return await self.publish(found)
 
     async def publish(self, staged: list[Staged]) -> int:
         """Send every entry, then pull the sent (and set aside the refused) in one update per

@@ -28,6 +28,7 @@ from libs.common.asyncapi import asyncapi_document
 from libs.common.bus import Bus, make_broker
 from libs.common.consumer import subscribe
 from libs.common.db import database, make_client, ping
+from libs.common.dependencies import watch
 from libs.common.deadletter import DeadLetters
 from libs.common.events import Event
 from libs.common.http.access import Authenticator, SessionCheck, access, guard, parse_tokens
@@ -120,6 +121,7 @@ def build_app(
         if on_start:
             await on_start(runtime)
         runtime.spawn(_connect_kafka(runtime, topics, after_kafka), "kafka-connect")
+        runtime.spawn(watch(settings.service_name, _checks(runtime)), "dependency-watch")
         log.info("service_started", port=settings.http_port)
         try:
             yield
@@ -162,10 +164,21 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
         await after_kafka(runtime)
 
 
+def _checks(runtime: Runtime) -> dict[str, Callable[[], Awaitable[bool | None]]]:
+    async def mongodb() -> bool:
+        return await ping(runtime.client)
+
+    async def kafka() -> bool | None:
+        return await runtime.broker.ping(timeout=2.0) if runtime.kafka_ready.is_set() else None
+
+    return {"mongodb": mongodb, "kafka": kafka}
+
+
 def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
     service = runtime.settings.service_name
 
     public = access("public")
+    checks = _checks(runtime)
 
     @app.get("/health/live", tags=["ops"], summary="Liveness: the process answers", openapi_extra=public)
     async def live() -> dict[str, str]:
@@ -173,8 +186,7 @@ def _add_health_routes(app: FastAPI, runtime: Runtime) -> None:
 
     @app.get("/health/ready", tags=["ops"], summary="Readiness: Kafka and the database are reachable", openapi_extra=public)
     async def ready() -> JSONResponse:
-        db_ok = await ping(runtime.client)
-        kafka_ok = runtime.kafka_ready.is_set() and await runtime.broker.ping(timeout=2.0)
+        db_ok, kafka_ok = await checks["mongodb"](), bool(await checks["kafka"]())
         metrics.DEPENDENCY_UP.labels(service=service, dependency="mongodb").set(int(db_ok))
         metrics.DEPENDENCY_UP.labels(service=service, dependency="kafka").set(int(kafka_ok))
         ok = db_ok and kafka_ok

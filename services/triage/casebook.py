@@ -24,6 +24,7 @@ class BookCase:
     report_count: int
     recent: list[datetime]
     is_new: bool = False
+    report_ids: set[str] = field(default_factory=set)
 
     def candidate(self) -> CaseCandidate:
         return CaseCandidate(self.case_id, frozenset(self.merge_keys), self.signature)
@@ -53,13 +54,18 @@ class CaseBook:
         for key in case.merge_keys:
             self.by_key.setdefault(key, []).append(case.case_id)
 
+    def case_of(self, report_id: str) -> BookCase | None:
+        """The case that lists this report already: a triage killed after storing the case
+        and before storing its decision judges the report again on redelivery."""
+        return next((case for case in self.cases.values() if report_id in case.report_ids), None)
+
     def candidates(self, keys: Sequence[str]) -> list[CaseCandidate]:
         ids = dict.fromkeys(cid for key in keys for cid in self.by_key.get(key, ()))
         return [self.cases[cid].candidate() for cid in ids]
 
     def open(self, case_id: str, report_id: str, keys: Sequence[str], signature: Sequence[int] | None,
              now: datetime) -> BookCase:
-        case = BookCase(case_id, set(keys), signature, 1, [now], is_new=True)
+        case = BookCase(case_id, set(keys), signature, 1, [now], is_new=True, report_ids={report_id})
         self.add(case)
         self.opened.append((case, report_id, now))
         self._index(case_id, keys)
@@ -74,6 +80,7 @@ class CaseBook:
         for key in new_keys:
             self.by_key.setdefault(key, []).append(case_id)
         case.report_count += 1
+        case.report_ids.add(report_id)
         case.recent = [*case.recent, now][-RECENT_KEPT:]
         # A case opened earlier in this batch is inserted first, then joined like any other.
         self.joined.append(Joined(case_id, report_id, new_keys, now))

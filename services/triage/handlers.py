@@ -69,7 +69,8 @@ class Triage:
         rules, now = self.rules.get(), self.clock.now()
         judged = [self._judge(s, rules) for s in fresh]
         keys = [k for j in judged if j.decision.valid for k in j.keys]
-        book = await self.store.load_book(keys, since(now, self.case_window_days))
+        own = [new_case_id(j.submitted.report.report_id) for j in judged if j.decision.valid]
+        book = await self.store.load_book(keys, since(now, self.case_window_days), also=own)
         events = [self._place(j, book, rules, now) for j in judged]
         await self.store.save_book(book)
         await self.store.save_decisions(events)
@@ -87,7 +88,10 @@ class Triage:
         submitted, decision = judged.submitted, judged.decision
         report = submitted.report
         case = CaseRef(case_id=new_case_id(report.report_id))
-        if decision.valid:
+        member = book.case_of(report.report_id) if decision.valid else None
+        if member is not None:  # placed before a crash, not yet decided: the same case again, never a second
+            case = CaseRef(case_id=member.case_id, report_count=member.report_count, is_new=member.case_id == case.case_id)
+        elif decision.valid:
             choice = choose_case(judged.keys, judged.signature, book.candidates(judged.keys), similarity=similarity,
                                  threshold=rules.cases.text.duplicate_similarity)
             metrics.CASES.labels(how=choice.how).inc()

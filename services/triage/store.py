@@ -45,14 +45,15 @@ class TriageStore:
                 for e in events]
         await _insert_new(self.decisions, docs)
 
-    async def load_book(self, keys: Sequence[str], since: datetime) -> CaseBook:
-        """The cases, active since `since`, that any of `keys` nominates."""
+    async def load_book(self, keys: Sequence[str], since: datetime, also: Sequence[str] = ()) -> CaseBook:
+        """The cases, active since `since`, that any of `keys` nominates, and the cases `also`
+        (those the batch's reports would open: stored already if a crash came in between)."""
         book = CaseBook()
-        if not keys:
+        if not keys and not also:
             return book
         key_docs = [doc async for doc in self.case_keys.find({"_id": {"$in": list(dict.fromkeys(keys))}}, {"case_ids": 1})]
         book.keys_known = {doc["_id"] for doc in key_docs}
-        case_ids = list(dict.fromkeys(cid for doc in key_docs for cid in doc.get("case_ids", [])))
+        case_ids = list(dict.fromkeys([*(cid for doc in key_docs for cid in doc.get("case_ids", [])), *also]))
         if not case_ids:
             return book
         cursor = self.cases.find({"_id": {"$in": case_ids}},
@@ -63,7 +64,7 @@ class TriageStore:
                 continue  # quiet for longer than the window: a new report opens a new case
             count = doc.get("report_count") or len(doc.get("report_ids", []))
             book.add(BookCase(doc["_id"], set(doc.get("merge_keys", [])), doc.get("signature"), count,
-                              list(doc.get("recent", []))))
+                              list(doc.get("recent", [])), report_ids=set(doc.get("report_ids", []))))
         return book
 
     async def save_book(self, book: CaseBook) -> None:

@@ -3,13 +3,19 @@ they arrive in one batch or apart, a repeated message is judged once, an empty r
 answered as invalid, and the stored case is what the events say."""
 from __future__ import annotations
 
+import pytest
 from pymongo import AsyncMongoClient
+
+from libs.common.clock import SystemClock
 
 from libs.common.events import ReportContent, ReportSubmitted, derive_event_id
 from libs.common.topics import REPORTS_REPLIES, REPORTS_SUBMITTED, REPORTS_TRIAGED
 from tests.support.intake import publish, read_topic, running
 from services.triage.app import create_app
+from services.triage.handlers import Triage
+from services.triage.rules import RulesHolder
 from services.triage.settings import TriageSettings
+from services.triage.store import TriageStore
 
 
 def _report(n: int, text: str, url: str | None = None) -> ReportSubmitted:
@@ -65,3 +71,45 @@ async def test_reports_about_one_target_join_one_case_in_one_batch_and_apart(inf
         await client.close()
     assert sorted(stored["report_ids"]) == ["r1", "r2", "r5"] and stored["report_count"] == 3
     assert decisions == 5
+
+
+class _KilledHere:
+    """The case-key index as a triage killed -9 right after storing a new case sees it: never written."""
+
+    async def bulk_write(self, *_: object, **__: object) -> None:
+        raise ConnectionError("triage killed -9 before the key index and the decision were written")
+
+    def find(self, *_: object, **__: object):  # type: ignore[no-untyped-def]
+        return _Empty()
+
+
+class _Empty:
+    def __aiter__(self) -> "_Empty":
+        return self
+
+    async def __anext__(self) -> None:
+        raise StopAsyncIteration
+
+
+async def test_a_report_whose_case_was_stored_before_a_crash_is_judged_again_into_that_case_not_a_second(
+        infra, mongo_db_name):
+    """The fault tests' triage kill -9 found it: a report's case stored, the process killed
+    before its decision; meanwhile another report about the same target opened a case (the
+    key index did not name the first); the redelivered report then joined that one too."""
+    client = AsyncMongoClient(infra.mongo_uri, tz_aware=True)
+    try:
+        store = TriageStore(client[mongo_db_name])
+        triage = Triage(store, None, RulesHolder(), SystemClock())  # type: ignore[arg-type]  # no publishing here
+        first = _report(11, GAMBLING, "https://bet.example.com/reg?utm_source=wx")
+        later = _report(12, "这个博彩网站还在拉人充值下注，群主每天发链接。", "https://bet.example.com/reg?spm=abc")
+        index, store.case_keys = store.case_keys, _KilledHere()  # type: ignore[assignment]
+        with pytest.raises(ConnectionError):
+            await triage._judge_all([first])
+        store.case_keys = index
+        (other,) = await triage._judge_all([later])
+        (again,) = await triage._judge_all([first])  # the redelivery
+
+        lists_first = [doc["_id"] async for doc in store.cases.find({"report_ids": "r11"}, {"_id": 1})]
+        assert lists_first == [again.case.case_id], (lists_first, again.case, other.case)
+    finally:
+        await client.close()

@@ -125,8 +125,15 @@ class Services:
     def resume(self, name: str) -> None:
         self.procs[name].send_signal(signal.SIGCONT)
 
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")
+    def log(self, name: str, since: int = 0) -> str:
+        """What `name` wrote (to stdout and stderr both), from byte `since` of its log on."""
+        with open(self.logs / f"{name}.log", "rb") as f:
+            f.seek(since)
+            return f.read().decode(errors="replace")
+
+    def log_sizes(self) -> dict[str, int]:
+        """Where each running process's log ends now: a mark for `log(name, since=...)`."""
+        return {key: (self.logs / f"{key}.log").stat().st_size for key in self.procs}
 
     def ready(self, key: str) -> bool:
         try:
