@@ -55,7 +55,13 @@ class _Groups:
                                         for s, e in context.minor_ages]
 
     def get(self, group: str) -> list[Hit]:
-        return self._hits.group(_PREFIX + group) + self._extra.get(group, [])
+        hits = self._hits.group(_PREFIX + group) + self._extra.get(group, [])
+        # `<group>_not` (danger.yaml): longer words a hit of the group stands inside and that
+        # mean something else (学生 inside 大学生 is no child); such hits do not count.
+        masks = self._hits.group(_PREFIX + group + "_not")
+        if masks:
+            hits = [h for h in hits if h.start < 0 or not any(m.start <= h.start and h.end <= m.end for m in masks)]
+        return hits
 
 
 @lru_cache(maxsize=16)

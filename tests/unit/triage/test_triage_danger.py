@@ -132,3 +132,25 @@ def test_a_completed_fraud_is_not_draining_victims_now(rules):
 def test_a_fraud_draining_victims_now_is_an_emergency(rules):
     decision = triage(make_report("现在有个假的社保补贴二维码在小区群里疯转，扫了的人卡里的钱都被划走了"), rules)
     assert decision.severity == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "这个博主天天发小学女生穿着很少跳舞的视频，评论区全是很下流的话",
+    "直播间让一个看起来才十二三岁的小女孩做很性感的动作，打赏的人叫她脱",
+    "这个账号专门发恋童的漫画",
+])
+def test_a_child_in_sexualized_content_said_colloquially_is_major(rules, text):
+    decision = triage(make_report(text), rules)
+    assert decision.severity == "major"
+    assert any(r.rule.startswith("danger.") for r in decision.reasons)
+
+
+def test_a_university_student_is_not_a_child_for_the_minors_signals(rules):
+    # 学生 inside 大学生 is masked (danger.yaml minor_not): no child-sexual-content signal fires
+    decision = triage(make_report("大学生兼职模特拍性感照片"), rules)
+    assert not any(r.rule == "danger.sexual_content_of_minors" for r in decision.reasons)
+
+
+def test_a_rumor_of_an_explosion_with_casualties_being_spread_is_an_emergency(rules):
+    decision = triage(make_report("有人散布消息称某小区发生燃气爆炸，伤亡惨重，还配了图"), rules)
+    assert decision.severity == "emergency"
