@@ -29,7 +29,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 from bench.eval_rumor import pairwise  # noqa: E402
 from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES  # noqa: E402
 from services.dispatch.directory import Directory, load_directory  # noqa: E402
-from services.dispatch.places import resolve_place  # noqa: E402
+from services.dispatch.directory.places import resolve_place  # noqa: E402
 from services.rumor.clustering import cluster_reports  # noqa: E402
 from services.rumor.params import default_params  # noqa: E402
 from services.rumor.reports import RumorReport  # noqa: E402

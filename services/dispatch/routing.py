@@ -16,7 +16,7 @@ from libs.common.events import DepartmentRef, Division, TriageDecision
 from libs.common.vocabulary import Severity
 from services.dispatch.directory import Directory, Unit
 from services.dispatch.directory.models import DepartmentKind
-from services.dispatch.places import Placement
+from services.dispatch.directory.places import Placement
 
 DEFAULT_ROUTING_POLICY = Path(__file__).parent / "rules" / "routing.yaml"
 

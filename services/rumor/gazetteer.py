@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
 import yaml
 
 from libs.common.events import Division
+from libs.common.places import NameIndex
 from services.rumor.segmentation import word_freq
 
 DATA = Path(__file__).with_name("data")
@@ -39,7 +39,7 @@ class Gazetteer:
     names: dict[str, list[NameHit]] = field(default_factory=dict)
     road_suffixes: tuple[str, ...] = ()
     landmark_suffixes: tuple[str, ...] = ()
-    automaton: ahocorasick.Automaton | None = None
+    index: NameIndex | None = None  # libs.common.places: the scanner dispatch uses too
 
     def city_of(self, code: str) -> str | None:
         """The prefecture-level city; a municipality (北京, 重庆) is its own city."""
@@ -128,13 +128,5 @@ def load_gazetteer(max_common_word_freq: int = 500, extra_stop: tuple[str, ...] 
             gaz.names.setdefault(short, []).append(NameHit(division.code, short=True))
     for alias, code in extra.get("aliases", {}).items():
         gaz.names.setdefault(alias, []).append(NameHit(str(code), short=False))
-    gaz.automaton = _build_automaton(gaz.names)
+    gaz.index = NameIndex(gaz.names)
     return gaz
-
-
-def _build_automaton(names: dict[str, list[NameHit]]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for surface in names:
-        automaton.add_word(surface, surface)
-    automaton.make_automaton()
-    return automaton

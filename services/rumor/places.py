@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
+from libs.common.places import Judged, leftmost_longest
 from services.rumor.gazetteer import Gazetteer
 from services.rumor.params import JoinParams
 from services.rumor.segmentation import word_freq
@@ -53,23 +54,16 @@ def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = 
     `words` (jieba tokens with offsets) let a short name that cuts a known word in two be
     dropped: 上高 in 分流上高中, 道真 in 知道真假.
     """
-    assert gaz.automaton is not None
-    found = sorted(
-        ((end + 1 - len(surface), end + 1, surface) for end, surface in gaz.automaton.iter(text)),
-        key=lambda hit: (hit[0], -(hit[1] - hit[0])),
-    )
-    mentions: list[Mention] = []
-    taken_until = 0
-    for start, end, surface in found:
-        if start < taken_until:
-            continue
+    assert gaz.index is not None
+
+    def judge(start: int, end: int, surface: str) -> Judged[Mention]:
         mention = _mention(text, start, end, surface, gaz)
         if mention is None:
-            taken_until = end  # 西乡塘小学 is a school, not 西乡 county: the span stays used
-        elif not (mention.weak_name and _splits_known_word(start, end, words)):
-            mentions.append(mention)
-            taken_until = end
-    return mentions
+            return Judged(None, used=True)  # 西乡塘小学 is a school, not 西乡 county: the span stays used
+        if mention.weak_name and _splits_known_word(start, end, words):
+            return Judged(None, used=False)
+        return Judged(mention, used=True)
+    return leftmost_longest(text, gaz.index, judge)
 
 
 def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> Mention | None:

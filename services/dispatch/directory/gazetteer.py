@@ -2,16 +2,18 @@
 
 Built once from the directory data: official names (青秀区), the short forms people write
 (青秀, 宿迁, 广西), the directory's aliases and landmarks. `scan` finds the names in an
-address by leftmost-longest match; `services.dispatch.places` weighs what it found.
+address by leftmost-longest match (`libs.common.places`, the scanner rumor uses too);
+`services.dispatch.directory.places` weighs what it found.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from libs.common.places import Judged, NameIndex, leftmost_longest
+from libs.common.places import normalize_address as normalize
 from services.dispatch.directory.models import Landmark, Node, Unit
 
 HitKind = Literal["code", "full", "city_short", "short", "alias", "landmark",
@@ -58,11 +60,6 @@ class Mention(NamedTuple):
     hits: tuple[Hit, ...]
 
 
-def normalize(text: str) -> str:
-    """Full-width to half-width, no spaces: addresses come typed every way."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def short_name(name: str, level: str) -> str | None:
     """青秀区 -> 青秀, 恩施土家族苗族自治州 -> 恩施, 古寨瑶族乡 -> 古寨; None if nothing useful."""
     for suffix in SUFFIXES.get(level, ()):
@@ -78,25 +75,14 @@ def short_name(name: str, level: str) -> str | None:
 @dataclass(frozen=True)
 class Gazetteer:
     terms: Mapping[str, tuple[Hit, ...]]
-    max_len: int
+    index: NameIndex = field(compare=False, repr=False)
 
     def scan(self, text: str) -> list[Mention]:
         """Leftmost-longest names in `text`; short names used as street names are dropped."""
-        mentions: list[Mention] = []
-        i = 0
-        while i < len(text):
-            for length in range(min(self.max_len, len(text) - i), 1, -1):
-                term = text[i: i + length]
-                hits = self.terms.get(term)
-                if hits:
-                    hits = _drop_road_names(hits, text[i + length:])
-                    if hits:
-                        mentions.append(Mention(term, i, hits))
-                    i += length
-                    break
-            else:
-                i += 1
-        return mentions
+        def judge(start: int, end: int, term: str) -> Judged[Mention]:
+            hits = _drop_road_names(self.terms[term], text[end:])
+            return Judged(Mention(term, start, hits) if hits else None, used=True)
+        return leftmost_longest(text, self.index, judge)
 
 
 def _drop_road_names(hits: tuple[Hit, ...], rest: str) -> tuple[Hit, ...]:
@@ -150,4 +136,4 @@ def build_gazetteer(nodes: Mapping[str, Node], units: Mapping[str, Unit],
         if hit.code not in by_code or by_code[hit.code].weight < hit.weight:
             by_code[hit.code] = hit
     terms = {t: tuple(h.values()) for t, h in best.items() if len(t) >= 2}
-    return Gazetteer(terms=terms, max_len=max(map(len, terms), default=2))
+    return Gazetteer(terms=terms, index=NameIndex(terms))

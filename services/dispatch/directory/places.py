@@ -18,8 +18,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.common.events import Division
-from services.dispatch.directory import Directory
-from services.dispatch.gazetteer import WEIGHTS, Hit, Mention, normalize
+from libs.common.places import normalize_address as normalize
+from services.dispatch.directory.directory import Directory
+from services.dispatch.directory.gazetteer import WEIGHTS, Hit, Mention
 
 MAX_ADDRESS_CHARS = 300  # an address, not an essay: bounds the work on pasted text
 MAX_TEXT_CHARS = 600  # the report's own words: where a place is named, it is named early
