@@ -19,7 +19,7 @@ from libs.common.consumer import PermanentError
 from services.dispatch.context import DispatchContext
 from services.dispatch.feedback_signature import is_signed_by_its_department
 from services.dispatch.answers import Verdict, default_result, judge_answer
-from services.dispatch.platforms import plan_takedowns
+from services.dispatch.takedown.platforms import plan_takedowns
 from services.dispatch.routing import Route, reroute
 from services.dispatch.store import CaseChanged, require
 

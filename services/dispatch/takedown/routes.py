@@ -21,7 +21,7 @@ from libs.common.http.messages import describe, summary
 from libs.common.topics import CASES_FEEDBACK
 from services.dispatch.context import Ctx
 from services.dispatch.feedback_signature import department_key, sign_feedback
-from services.dispatch.takedown import PlatformFeedback, verify
+from services.dispatch.takedown.callback import PlatformFeedback, verify
 
 MAX_BODY = 16 * 1024
 SIGNING = ("Signed like the takedown request it answers: X-Signature = hex(HMAC-SHA256(platform secret, "

@@ -16,7 +16,7 @@ from libs.common.events import DepartmentRef
 from libs.common.vocabulary import Category, Severity
 from services.dispatch.routing import Route
 
-DEFAULT_PLATFORMS = Path(__file__).parent / "rules" / "platforms.yaml"
+DEFAULT_PLATFORMS = Path(__file__).parents[1] / "rules" / "platforms.yaml"
 PLATFORM_PREFIX = "platform."  # department code of a platform: never a Kafka topic
 
 

@@ -22,9 +22,9 @@ from libs.common.outbox import OutboxRelay
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK
 from services.dispatch import announce, metrics
 from services.dispatch.feedback_signature import department_key, sign_feedback
-from services.dispatch.platforms import PlatformRegistry, PlatformSpec
+from services.dispatch.takedown.platforms import PlatformRegistry, PlatformSpec
 from services.dispatch.store import DispatchStore
-from services.dispatch.takedown import parse_answer, request_body
+from services.dispatch.takedown.callback import parse_answer, request_body
 
 log = get_logger(__name__)
 

@@ -23,9 +23,9 @@ from libs.common.topics import CASES_EVENTS
 from services.dispatch import announce, casefile, metrics, rounds
 from services.dispatch.announce import Outgoing
 from services.dispatch.context import DispatchContext
-from services.dispatch.platforms import Takedown, plan_takedowns
+from services.dispatch.takedown.platforms import Takedown, plan_takedowns
 from services.dispatch.routing import Route
-from services.dispatch.urlcheck import CheckResult, UrlChecker, judge_recheck
+from services.dispatch.takedown.urlcheck import CheckResult, UrlChecker, judge_recheck
 
 log = get_logger(__name__)
 Update = tuple[str, dict[str, Any], Outgoing]  # outcome, MongoDB update, events
