@@ -19,8 +19,8 @@ from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event
 from libs.common.outbox import OutboxRelay, entry
-from services.rumor.claims import ClaimProfile
-from services.rumor.rebuttals import Desk
+from services.rumor.clustering.claims import ClaimProfile
+from services.rumor.publishing.rebuttals import Desk
 
 DESK_FIELDS = ("status", "verification", "draft", "publication")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from services.rumor.claims import (
+from services.rumor.clustering.claims import (
     Assignment, ClaimProfile, absorb, assign, candidate_keys, is_live, new_claim,
 )
 from services.rumor.params import RumorParams, default_params
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.reports import RumorReport
 
 
 class ClaimIndex:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
 from libs.common.http.access import access
-from services.rumor.atom import build_feed
+from services.rumor.website.atom import build_feed
 from services.rumor.context import Ctx
-from services.rumor.website import render_not_found, render_page
+from services.rumor.website.article import render_not_found, render_page
 
 FEED_SIZE = 50
 REBUTTAL_ID = re.compile(r"^rbt-[0-9a-f]{1,40}$")

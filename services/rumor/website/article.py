@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import MediaDelivery
-from services.rumor.reports import CENTER_TZ
+from services.rumor.clustering.reports import CENTER_TZ
 
 # A 1-5 scale: what fact-checkers and search engines read next to the text rating.
 RATING_VALUE = {"false": 1, "unverifiable": 3, "true": 5}

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from libs.common.events import Event, MediaDelivery, ReporterReply, RumorEvent, derive_event_id
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS, media_topic
-from services.rumor.rebuttals import VERDICT_ZH, Action, Desk, Publication
+from services.rumor.publishing.rebuttals import VERDICT_ZH, Action, Desk, Publication
 
 Staged = list[tuple[Event, str]]
 _RUMOR_KIND = {"publish": "published", "correct": "corrected", "withdraw": "withdrawn"}

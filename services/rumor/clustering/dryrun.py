@@ -1,6 +1,6 @@
 """Dry run of claim clustering: rumor reports as JSON lines in, `{"id", "claim"}` lines out.
 
-    python -m services.rumor.cluster_dryrun [FILE] [--params params.yaml] [--explain]
+    python -m services.rumor.clustering.dryrun [FILE] [--params params.yaml] [--explain]
 
 Reads FILE (or stdin), processes the reports in `reported_at` order with the same
 assign/absorb functions the service uses, over an in-memory candidate index, and prints
@@ -16,9 +16,9 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from services.rumor.clustering import cluster_reports
+from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.params import default_params, load_params
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.reports import RumorReport
 
 
 class BadInput(Exception):
@@ -49,7 +49,7 @@ def run(source: TextIO, out: TextIO, *, params_path: str | None = None, explain:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.rumor.cluster_dryrun", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m services.rumor.clustering.dryrun", description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", help="JSON lines of rumor reports (default: stdin)")
     parser.add_argument("--params", help="a params.yaml to use instead of the shipped one")
     parser.add_argument("--explain", action="store_true", help="add score and reasons to each line")

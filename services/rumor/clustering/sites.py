@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from services.rumor.segmentation import pos_tag
+from services.rumor.clustering.segmentation import pos_tag
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,5}")
 

@@ -1,7 +1,7 @@
 """补发: send a claim's current rebuttal version again to channels that did not get it.
 
-    python -m services.rumor.republish --claim CLAIM_ID --channel CODE [--channel CODE ...]
-    python -m services.rumor.republish --claim CLAIM_ID --failed
+    python -m services.rumor.publishing.republish --claim CLAIM_ID --channel CODE [--channel CODE ...]
+    python -m services.rumor.publishing.republish --claim CLAIM_ID --failed
 
 Writes a new delivery (new idempotency key) for each channel into the claim's outbox, in
 the database the environment points at (MONGO_URI, MONGO_DB_PREFIX); the running rumor
@@ -17,10 +17,10 @@ import sys
 
 from libs.common.clock import SystemClock
 from libs.common.db import database, make_client
-from services.rumor.editorial import ClaimNotFound, Editorial
-from services.rumor.matrix import load_matrix
-from services.rumor.media_store import MediaStore
-from services.rumor.rebuttals import Refused
+from services.rumor.publishing.editorial import ClaimNotFound, Editorial
+from services.rumor.publishing.matrix import load_matrix
+from services.rumor.delivery.store import MediaStore
+from services.rumor.publishing.rebuttals import Refused
 from services.rumor.settings import RumorSettings
 from services.rumor.store import RumorStore
 
@@ -55,7 +55,7 @@ async def run(settings: RumorSettings, *, claim_id: str, channels: list[str], fa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.rumor.republish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m services.rumor.publishing.republish", description=__doc__.splitlines()[0])
     parser.add_argument("--claim", required=True, help="claim id (clm-...)")
     parser.add_argument("--channel", action="append", default=[], help="channel code; repeat for several")
     parser.add_argument("--failed", action="store_true", help="every channel whose latest delivery failed")

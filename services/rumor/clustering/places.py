@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
 from libs.common.places import Judged, leftmost_longest
-from services.rumor.gazetteer import Gazetteer
+from services.rumor.clustering.gazetteer import Gazetteer
 from services.rumor.params import JoinParams
-from services.rumor.segmentation import word_freq
+from services.rumor.clustering.segmentation import word_freq
 
 
 class Places(BaseModel):

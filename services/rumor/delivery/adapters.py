@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict
 
 from libs.common.clock import Clock
 from libs.common.events import MediaDelivery
-from services.rumor import signing
-from services.rumor.matrix import Endpoint, MediaMatrix
-from services.rumor.media_store import MediaStore
-from services.rumor.website import Article
+from services.rumor.delivery import signing
+from services.rumor.publishing.matrix import Endpoint, MediaMatrix
+from services.rumor.delivery.store import MediaStore
+from services.rumor.website.article import Article
 
 # Worth another try: the channel is overloaded, restarting or timed out on its side.
 RETRY_STATUSES = frozenset({408, 425, 429})

@@ -20,8 +20,8 @@ from libs.common.events import MediaDelivery, RumorEvent, derive_event_id
 from libs.common.logs import get_logger
 from libs.common.topics import RUMORS_EVENTS
 from services.rumor import metrics
-from services.rumor.adapters import ChannelAdapter, DeliveryRefused, Receipt, RetryableDeliveryError
-from services.rumor.media_store import MediaStore
+from services.rumor.delivery.adapters import ChannelAdapter, DeliveryRefused, Receipt, RetryableDeliveryError
+from services.rumor.delivery.store import MediaStore
 from services.rumor.store import RumorStore
 
 log = get_logger(__name__)

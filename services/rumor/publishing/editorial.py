@@ -14,10 +14,11 @@ from libs.common.clock import Clock
 from libs.common.events import Event, MediaDelivery
 from libs.common.logs import get_logger
 from libs.common.topics import media_topic
-from services.rumor import fanout, metrics, rebuttals
-from services.rumor.matrix import MediaMatrix
-from services.rumor.media_store import MediaStore
-from services.rumor.rebuttals import Desk, RebuttalContent, Refused, Verdict
+from services.rumor import metrics
+from services.rumor.publishing import fanout, rebuttals
+from services.rumor.publishing.matrix import MediaMatrix
+from services.rumor.delivery.store import MediaStore
+from services.rumor.publishing.rebuttals import Desk, RebuttalContent, Refused, Verdict
 from services.rumor.store import ClaimConflict, RumorStore, StoredClaim
 
 log = get_logger(__name__)

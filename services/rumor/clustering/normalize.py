@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import yaml
 import zhconv
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 # A handle ends at whitespace or punctuation; handles name who spread a rumor, not what it

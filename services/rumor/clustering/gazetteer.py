@@ -16,9 +16,9 @@ import yaml
 
 from libs.common.events import Division
 from libs.common.places import NameIndex
-from services.rumor.segmentation import word_freq
+from services.rumor.clustering.segmentation import word_freq
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 _SKIP_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _PROVINCE_SUFFIX = re.compile(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市)$")
 _CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")

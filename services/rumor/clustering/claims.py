@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
-from services.rumor.features import ReportFeatures, featurize, gazetteer_for
+from services.rumor.clustering.features import ReportFeatures, featurize, gazetteer_for
 from services.rumor.params import RumorParams, default_params
-from services.rumor.places import ClaimPlaces, compare_places
-from services.rumor.reports import RumorReport
-from services.rumor.similarity import Vector, cosine, is_char_term, shared_terms, top_terms
+from services.rumor.clustering.places import ClaimPlaces, compare_places
+from services.rumor.clustering.reports import RumorReport
+from services.rumor.clustering.similarity import Vector, cosine, is_char_term, shared_terms, top_terms
 
 _CLAIM_NS = uuid.UUID("0c6f2a51-7d4e-4b9a-8e0f-3a5d9c1b7e24")
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from services.rumor.normalize import strip_symbols
-from services.rumor.segmentation import segment
+from services.rumor.clustering.normalize import strip_symbols
+from services.rumor.clustering.segmentation import segment
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 Vector = dict[str, float]
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = "w:"

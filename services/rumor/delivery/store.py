@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event, MediaDelivery
 from libs.common.outbox import OutboxRelay, entry
-from services.rumor.website import Article
+from services.rumor.website.article import Article
 
 DeliveryStatus = Literal["retrying", "delivered", "failed"]
 

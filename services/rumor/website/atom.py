@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from services.rumor.website import RATING_ZH, Article
+from services.rumor.website.article import RATING_ZH, Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM_NS)

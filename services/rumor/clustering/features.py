@@ -6,16 +6,16 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from services.rumor.gazetteer import Gazetteer, load_gazetteer
-from services.rumor.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
+from services.rumor.clustering.gazetteer import Gazetteer, load_gazetteer
+from services.rumor.clustering.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
 from services.rumor.params import PlaceParams, RumorParams
-from services.rumor.places import Mention, Places, extract_places
-from services.rumor.reports import RumorReport
-from services.rumor.sites import Site, find_sites
-from services.rumor.segmentation import segment
-from services.rumor.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
+from services.rumor.clustering.places import Mention, Places, extract_places
+from services.rumor.clustering.reports import RumorReport
+from services.rumor.clustering.sites import Site, find_sites
+from services.rumor.clustering.segmentation import segment
+from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parents[1] / "data"
 
 
 class ReportFeatures(BaseModel):
