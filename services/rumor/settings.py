@@ -19,7 +19,7 @@ class RumorSettings(ServiceSettings):
 
     service_name: str = "rumor"
     http_port: int = 8004
-    params_file: Path = HERE / "params.yaml"
+    params_file: Path = HERE / "rules" / "params.yaml"
     public_base_url: str = "http://127.0.0.1:8004"
 
     # The media matrix and where its channels are in this environment.

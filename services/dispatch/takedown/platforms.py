@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.common.events import DepartmentRef
+from libs.common.rulefile import load_rule_file
 from libs.common.vocabulary import Category, Severity
 from services.dispatch.routing import Route
 
@@ -77,7 +77,7 @@ class PlatformRegistry(BaseModel):
 
 
 def load_platforms(path: str | Path = DEFAULT_PLATFORMS) -> PlatformRegistry:
-    registry = PlatformRegistry.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+    registry = load_rule_file(PlatformRegistry, path, empty_ok=True)
     ids = [p.id for p in registry.platforms]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: duplicate platform ids")

@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from services.rumor.clustering.gazetteer import Gazetteer, load_gazetteer
 from services.rumor.clustering.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
-from services.rumor.params import PlaceParams, RumorParams
+from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
 from services.rumor.clustering.places import Mention, Places, extract_places
 from services.rumor.clustering.reports import RumorReport
 from services.rumor.clustering.sites import Site, find_sites
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
-
-DATA = Path(__file__).parents[1] / "data"
 
 
 class ReportFeatures(BaseModel):
@@ -60,9 +57,9 @@ def content_text(text: str, place_params: PlaceParams | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def corpus_idf(power: float) -> tuple[dict[str, float], float]:
-    """IDF from `data/corpus.txt`: report-center texts written for this project (never the
+    """IDF from `rules/corpus.txt`: report-center texts written for this project (never the
     evaluation data), featurized exactly as reports are so the statistics match."""
-    lines = (DATA / "corpus.txt").read_text(encoding="utf-8").splitlines()
+    lines = (RULES_DIR / "corpus.txt").read_text(encoding="utf-8").splitlines()
     docs = (terms(content_text(line)) for line in lines if line.strip() and not line.startswith("#"))
     return idf_from_documents(docs, power)
 

@@ -1,7 +1,7 @@
 """The division gazetteer: every province, city and county name (full and short) with its code.
 
 Built from cpca's national division table (read as a plain CSV, without importing cpca's
-pandas stack) plus `data/places.yaml` for renamed divisions, nicknames and development zones.
+pandas stack) plus `rules/places.yaml` for renamed divisions, nicknames and development zones.
 """
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from libs.common.events import Division
 from libs.common.places import NameIndex
 from services.rumor.clustering.segmentation import word_freq
+from services.rumor.params import place_names
 
-DATA = Path(__file__).parents[1] / "data"
 _SKIP_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _PROVINCE_SUFFIX = re.compile(r"(壮族|回族|维吾尔)?(自治区|特别行政区|省|市)$")
 _CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
@@ -109,24 +107,24 @@ def _is_common_word(name: str, level: str, max_freq: int, stop: set[str]) -> boo
 
 @lru_cache(maxsize=4)
 def load_gazetteer(max_common_word_freq: int = 500, extra_stop: tuple[str, ...] = ()) -> Gazetteer:
-    extra = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))
+    extra = place_names()
     gaz = Gazetteer(
-        road_suffixes=tuple(extra["feature_suffixes"]["road"]),
-        landmark_suffixes=tuple(extra["feature_suffixes"]["landmark"]),
+        road_suffixes=extra.feature_suffixes.road,
+        landmark_suffixes=extra.feature_suffixes.landmark,
     )
     for code, name in _cpca_rows():
         if name not in _SKIP_NAMES:
             gaz.divisions.setdefault(code, _division(code, name))
-    for code, (name, parent) in extra.get("extra_divisions", {}).items():
-        gaz.divisions[str(code)] = _division(str(code), name, str(parent))
-    stop = set(extra.get("stop_short_names", [])) | set(extra_stop)
+    for code, (name, parent) in extra.extra_divisions.items():
+        gaz.divisions[code] = _division(code, name, parent)
+    stop = set(extra.stop_short_names) | set(extra_stop)
     ethnic = _ethnic_names()
     for division in gaz.divisions.values():
         gaz.names.setdefault(division.name, []).append(NameHit(division.code, short=len(division.name) < 3))
         short = short_name(division, ethnic)
         if short and not _is_common_word(short, division.level, max_common_word_freq, stop):
             gaz.names.setdefault(short, []).append(NameHit(division.code, short=True))
-    for alias, code in extra.get("aliases", {}).items():
-        gaz.names.setdefault(alias, []).append(NameHit(str(code), short=False))
+    for alias, code in extra.aliases.items():
+        gaz.names.setdefault(alias, []).append(NameHit(code, short=False))
     gaz.index = NameIndex(gaz.names)
     return gaz

@@ -5,13 +5,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import yaml
 import zhconv
 
-DATA = Path(__file__).parents[1] / "data"
+from services.rumor.params import dialect
 
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 # A handle ends at whitespace or punctuation; handles name who spread a rumor, not what it
@@ -31,7 +29,7 @@ _TRACKING_KEYS = re.compile(r"^(utm_.*|spm|share.*|from|source|src|timestamp|t|s
 
 @lru_cache(maxsize=1)
 def _dialect() -> tuple[tuple[str, str], ...]:
-    table = yaml.safe_load((DATA / "dialect.yaml").read_text(encoding="utf-8")) or {}
+    table = dialect().root
     return tuple(sorted(((k, v or "") for k, v in table.items()), key=lambda kv: -len(kv[0])))
 
 

@@ -13,14 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from services.rumor.clustering.normalize import strip_symbols
 from services.rumor.clustering.segmentation import segment
+from services.rumor.params import RULES_DIR, synonyms
 
-DATA = Path(__file__).parents[1] / "data"
 Vector = dict[str, float]
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = "w:"
@@ -32,7 +29,7 @@ _QUANTITY = "n:"
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    lines = (DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    lines = (RULES_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
 
@@ -54,7 +51,7 @@ def terms(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _synonyms() -> tuple[dict[str, str], dict[str, str]]:
     """(multi-character member -> concept, single-character member -> concept)."""
-    groups = yaml.safe_load((DATA / "synonyms.yaml").read_text(encoding="utf-8")) or {}
+    groups = synonyms().root
     long, short = {}, {}
     for concept, members in groups.items():
         for member in members:
@@ -63,7 +60,7 @@ def _synonyms() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def concepts(text: str, words: Iterable[str]) -> set[str]:
-    """Event concepts a text names (data/synonyms.yaml): 桥垮了 and 大桥坍塌 both name collapse."""
+    """Event concepts a text names (rules/synonyms.yaml): 桥垮了 and 大桥坍塌 both name collapse."""
     long, short = _synonyms()
     found = {concept for member, concept in long.items() if member in text}
     return found | {short[w] for w in words if w in short}

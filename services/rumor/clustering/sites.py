@@ -1,7 +1,7 @@
 """Named sites below the county level (南田小学, 长塘水库, 沙塘镇) found in a report.
 
 A site is found by form: a proper name (by jieba's part-of-speech tags) followed by a site
-word from `data/places.yaml`. Its name is compared like a place, not as text: two rumors
+word from `rules/places.yaml`. Its name is compared like a place, not as text: two rumors
 about one school are one claim only if they say the same thing happened there.
 """
 from __future__ import annotations
@@ -10,13 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from services.rumor.clustering.segmentation import pos_tag
+from services.rumor.params import place_names
 
-DATA = Path(__file__).parents[1] / "data"
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,5}")
 
@@ -30,8 +27,8 @@ class Site:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[tuple[str, ...], frozenset[str]]:
-    data = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))["sites"]
-    return tuple(sorted(data["suffixes"], key=len, reverse=True)), frozenset(data["infixes"])
+    words = place_names().sites
+    return tuple(sorted(words.suffixes, key=len, reverse=True)), frozenset(words.infixes)
 
 
 def find_sites(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:

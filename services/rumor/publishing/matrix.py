@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-MATRIX_PATH = Path(__file__).parents[1] / "channels" / "nanning.yaml"
+MATRIX_PATH = Path(__file__).parents[1] / "rules" / "channels" / "nanning.yaml"
 ChannelKind = Literal["website", "miniprogram", "wechat", "weibo", "toutiao", "alliance"]
 AdapterKind = Literal["website", "webhook"]
 MIN_SECRET_LENGTH = 16
