@@ -35,13 +35,13 @@ from services.dispatch.context import DispatchContext
 from services.dispatch.deadlines import load_deadline_policy
 from services.dispatch.directory import load_directory
 from services.dispatch.duty.wiring import build_duty
-from services.dispatch.feedback import FeedbackHandler
+from services.dispatch.feedback_handlers import FeedbackHandler
 from services.dispatch.handlers import TriagedHandler, record_rebuttal
 from services.dispatch.pages.site import audit_to
 from services.dispatch.takedown import routes as platform_routes
 from services.dispatch.takedown.platforms import load_platforms
 from services.dispatch.pages.install import build_site, install_pages
-from services.dispatch.takedown.recheck import Rechecker
+from services.dispatch.takedown.recheck_worker import Rechecker
 from services.dispatch.routing import load_routing_policy
 from services.dispatch.scheduler import ChaseScheduler
 from services.dispatch.settings import DispatchSettings, feedback_signing_key

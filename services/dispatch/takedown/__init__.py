@@ -7,5 +7,5 @@ to remove it, and looking again later.
 - `handlers.py`    Kafka handler of cases.takedown: send, store the answer, publish feedback;
 - `routes.py`      web API: a platform's later signed answer (POST /api/v1/platforms/{id}/feedback);
 - `urlcheck.py`    the URL checker interface, its HTTP implementation and the pure verdicts;
-- `recheck.py`     the re-check loop: removed content fetched again after a delay.
+- `recheck_worker.py`  the re-check loop: removed content fetched again after a delay.
 """
