@@ -79,7 +79,7 @@ dispatch-dryrun: .venv/.synced  ## make -s dispatch-dryrun IN=triaged.jsonl
 	@$(PY) -m services.dispatch.dryrun $(IN)
 
 rumor-cluster: .venv/.synced  ## make -s rumor-cluster IN=rumors.jsonl
-	@$(PY) -m services.rumor.cluster_dryrun $(IN)
+	@$(PY) -m services.rumor.clustering.dryrun $(IN)
 
 # One table: dev file, corpus cross-validation, our own holdout and bench/unseen/ (if there).
 # `make eval CORRECTIONS=reviewed.jsonl` adds the figures after a retrain with the corrections.

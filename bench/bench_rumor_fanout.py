@@ -28,9 +28,9 @@ import yaml
 
 from services.rumor import metrics
 from services.rumor.app import create_app
-from services.rumor.claims import new_claim
-from services.rumor.matrix import MATRIX_PATH, dev_secret
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.claims import new_claim
+from services.rumor.publishing.matrix import MATRIX_PATH, dev_secret
+from services.rumor.clustering.reports import RumorReport
 from tests.support.rumor import (
     BRIDGE_REBUTTAL, SECRET_KEY, ChannelReceiver, operator_headers, running, settings_for, wait_for,
 )

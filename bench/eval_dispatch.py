@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from services.dispatch.deadlines import load_deadline_policy  # noqa: E402
 from services.dispatch.directory import Directory, load_directory  # noqa: E402
 from services.dispatch.dryrun import DryRunReport, dispatch_one  # noqa: E402
-from services.dispatch.places import Placement  # noqa: E402
+from services.dispatch.directory.places import Placement  # noqa: E402
 from services.dispatch.routing import load_routing_policy  # noqa: E402
 
 DEFAULT_PATH = Path("/work/shared/data/reports-dev.jsonl")

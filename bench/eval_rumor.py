@@ -2,7 +2,7 @@
 
     python bench/eval_rumor.py [GOLD.jsonl] [--params params.yaml] [--show]
 
-Runs the dry-run CLI (`python -m services.rumor.cluster_dryrun`) over the file, exactly as an
+Runs the dry-run CLI (`python -m services.rumor.clustering.dryrun`) over the file, exactly as an
 operator would, and prints pairwise precision, recall, F1 and the adjusted Rand index.
 """
 from __future__ import annotations
@@ -47,7 +47,7 @@ def evaluate(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float
 
 
 def run_dryrun(path: Path, params: str | None) -> dict[str, str]:
-    cmd = [sys.executable, "-m", "services.rumor.cluster_dryrun", str(path)]
+    cmd = [sys.executable, "-m", "services.rumor.clustering.dryrun", str(path)]
     cmd += ["--params", params] if params else []
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return {row["id"]: row["claim"] for row in map(json.loads, out.splitlines())}

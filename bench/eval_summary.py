@@ -29,10 +29,10 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 from bench.eval_rumor import pairwise  # noqa: E402
 from libs.common.vocabulary import CATEGORIES, SEVERITIES, ZONES  # noqa: E402
 from services.dispatch.directory import Directory, load_directory  # noqa: E402
-from services.dispatch.places import resolve_place  # noqa: E402
-from services.rumor.clustering import cluster_reports  # noqa: E402
+from services.dispatch.directory.places import resolve_place  # noqa: E402
+from services.rumor.clustering.in_memory import cluster_reports  # noqa: E402
 from services.rumor.params import default_params  # noqa: E402
-from services.rumor.reports import RumorReport  # noqa: E402
+from services.rumor.clustering.reports import RumorReport  # noqa: E402
 from services.triage.corpus import load_corpus, load_corrections, with_corrections  # noqa: E402
 from services.triage.evaluation import Labelled, confusion, headline, per_label  # noqa: E402
 from services.triage.replay import replay_record  # noqa: E402

@@ -99,7 +99,7 @@ def system_specs(*, prefix: str = "", replication_factor: int | None = None, pat
     """The file expanded with this deployment's departments and media channels."""
     from services.dispatch.directory import load_directory
     from services.dispatch.settings import DispatchSettings
-    from services.rumor.matrix import load_matrix
+    from services.rumor.publishing.matrix import load_matrix
 
     directory = load_directory(directory_file or DispatchSettings.model_fields["directory_file"].default)
     return wanted(load(path), departments=[d.code for d in directory.all_departments()],

@@ -79,7 +79,7 @@ TOPIC_DOCS: tuple[TopicDoc, ...] = (
     TopicDoc(f"{topics.MEDIA_PREFIX}{{channel}}", events.MediaDelivery,
              "辟谣发布: one rebuttal version for one channel of the media matrix, read by rumor's delivery workers, which "
              "deliver it over the channel's adapter (HTTP) with retries; a channel that stays down ends in media.<channel>.dlq.",
-             ("rumor",), ("rumor",), {"channel": "Media-matrix channel code (services/rumor/channels/)."}, partitions=1),
+             ("rumor",), ("rumor",), {"channel": "Media-matrix channel code (services/rumor/rules/channels/)."}, partitions=1),
     TopicDoc(f"{{topic}}{topics.DLQ_SUFFIX}", events.DeadLetter,
              "Dead letters: a message a consumer could not handle, with the reason and the original bytes (base64).",
              ("intake", "triage", "dispatch", "rumor"), ("operators",), {"topic": "The design name of the topic the message came from."},

@@ -16,7 +16,7 @@ from libs.common.events import (
 from libs.common.topics import CASES_EVENTS, CASES_TAKEDOWN, CASES_TRANSFERRED, REPORTS_REPLIES, dispatch_topic
 from services.dispatch import replies
 from services.dispatch.decide import DispatchDecision
-from services.dispatch.platforms import Takedown, TakedownPlan, is_platform
+from services.dispatch.takedown.platforms import Takedown, TakedownPlan, is_platform
 
 Outgoing = list[tuple[Event, str]]
 

@@ -30,30 +30,30 @@ from libs.common.topics import (
     RUMORS_EVENTS,
     dispatch_topic,
 )
-from services.dispatch import case_routes, platform_routes
+from services.dispatch import case_routes
 from services.dispatch.context import DispatchContext
 from services.dispatch.deadlines import load_deadline_policy
 from services.dispatch.directory import load_directory
 from services.dispatch.duty.wiring import build_duty
-from services.dispatch.feedback import FeedbackHandler
+from services.dispatch.feedback_handlers import FeedbackHandler
 from services.dispatch.handlers import TriagedHandler, record_rebuttal
 from services.dispatch.pages.site import audit_to
-from services.dispatch.platform_routes import MAX_BODY as PLATFORM_FEEDBACK_MAX_BODY
-from services.dispatch.platforms import load_platforms
+from services.dispatch.takedown import routes as platform_routes
+from services.dispatch.takedown.platforms import load_platforms
 from services.dispatch.pages.install import build_site, install_pages
-from services.dispatch.recheck import Rechecker
+from services.dispatch.takedown.recheck_worker import Rechecker
 from services.dispatch.routing import load_routing_policy
 from services.dispatch.scheduler import ChaseScheduler
 from services.dispatch.settings import DispatchSettings, feedback_signing_key
 from services.dispatch.statistics import routes as statistics_routes
 from services.dispatch.statistics.census import run_census
 from services.dispatch.store import DispatchStore
-from services.dispatch.takedown_worker import (
+from services.dispatch.takedown.handlers import (
     HttpTakedownSender,
     TakedownSender,
     TakedownWorker,
 )
-from services.dispatch.urlcheck import HttpUrlChecker, UrlChecker
+from services.dispatch.takedown.urlcheck import HttpUrlChecker, UrlChecker
 
 
 def create_app(settings: DispatchSettings | None = None, clock: Clock | None = None,
@@ -114,7 +114,7 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     topics |= {dispatch_topic(d.code): DEPARTMENT_PARTITIONS for d in directory.all_departments()}
     app = build_app(runtime, title="转办督办 Dispatch", description="按属地与分级处置规则转办案件，催办、督办、回复。",
                     topics=topics, on_start=on_start, after_kafka=after_kafka,
-                    body_limits={"/api/v1/platforms/": PLATFORM_FEEDBACK_MAX_BODY}, sessions=site.sessions.check)
+                    body_limits={"/api/v1/platforms/": platform_routes.MAX_BODY}, sessions=site.sessions.check)
     install_pages(app, site, settings)
     for router in (case_routes.router, statistics_routes.router, platform_routes.router):
         app.include_router(router)

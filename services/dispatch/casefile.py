@@ -13,7 +13,7 @@ from libs.common.vocabulary import Severity
 from services.dispatch.chase import OpenCase
 from services.dispatch.deadlines import DeadlinePolicy, deadline_at, reminder_at
 from services.dispatch.decide import DispatchDecision
-from services.dispatch.platforms import TakedownPlan
+from services.dispatch.takedown.platforms import TakedownPlan
 
 OPEN_STATUSES = ("dispatched", "accepted")
 CLOSED = "closed"

@@ -13,7 +13,7 @@ from libs.common.clock import Clock
 from libs.common.outbox import OutboxRelay
 from services.dispatch.deadlines import DeadlinePolicy
 from services.dispatch.directory import Directory
-from services.dispatch.platforms import PlatformRegistry
+from services.dispatch.takedown.platforms import PlatformRegistry
 from services.dispatch.routing import RoutingPolicy
 from services.dispatch.store import DispatchStore
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from libs.common.rulefile import load_rule_file
 from libs.common.vocabulary import Severity
 
 DEFAULT_DEADLINE_POLICY = Path(__file__).parent / "rules" / "deadlines.yaml"
@@ -52,7 +52,7 @@ class DeadlinePolicy(BaseModel):
 
 
 def load_deadline_policy(path: str | Path = DEFAULT_DEADLINE_POLICY) -> DeadlinePolicy:
-    return DeadlinePolicy.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return load_rule_file(DeadlinePolicy, path)
 
 
 def is_working_day(day: date, policy: DeadlinePolicy) -> bool:

@@ -16,8 +16,8 @@ from libs.common.events import ReportContent, TriageDecision
 from libs.common.vocabulary import Category, Severity, Zone, severity_rank
 from services.dispatch.deadlines import DeadlinePolicy, deadline_at, reminder_at
 from services.dispatch.directory import Directory
-from services.dispatch.places import Placement, resolve_place
-from services.dispatch.platforms import PlatformRegistry, TakedownPlan, plan_takedowns
+from services.dispatch.directory.places import Placement, resolve_place
+from services.dispatch.takedown.platforms import PlatformRegistry, TakedownPlan, plan_takedowns
 from services.dispatch.routing import Route, RoutingPolicy, reroute, route
 
 

@@ -22,7 +22,7 @@ from libs.common.events import TriageDecision
 from libs.common.vocabulary import Category, Severity, Zone
 from services.dispatch.deadlines import DeadlinePolicy, load_deadline_policy
 from services.dispatch.directory import Directory, load_directory
-from services.dispatch.places import Placement, resolve_place
+from services.dispatch.directory.places import Placement, resolve_place
 from services.dispatch.routing import Route, RoutingPolicy, load_routing_policy, route
 
 

@@ -21,7 +21,7 @@ from services.dispatch.announce import Outgoing
 from services.dispatch.duty.service import DutyService
 from services.dispatch.context import DispatchContext
 from services.dispatch.decide import decide_dispatch, decide_raise
-from services.dispatch.platforms import is_platform
+from services.dispatch.takedown.platforms import is_platform
 from services.dispatch.store import CaseChanged, DispatchStore
 
 log = get_logger(__name__)

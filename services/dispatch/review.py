@@ -18,8 +18,8 @@ from libs.common.vocabulary import severity_rank
 from services.dispatch import announce, casefile, rounds
 from services.dispatch.deadlines import DeadlinePolicy
 from services.dispatch.directory import Directory
-from services.dispatch.places import Placement
-from services.dispatch.platforms import PlatformRegistry, plan_takedowns
+from services.dispatch.directory.places import Placement
+from services.dispatch.takedown.platforms import PlatformRegistry, plan_takedowns
 from services.dispatch.routing import Route, RoutingPolicy, reroute, route
 
 LOW_CONFIDENCE = 0.6  # the classifier's score for its category below this: a person looks

@@ -15,7 +15,7 @@ from services.dispatch import announce, casefile
 from services.dispatch.announce import Outgoing
 from services.dispatch.deadlines import DeadlinePolicy
 from services.dispatch.decide import RaiseDecision
-from services.dispatch.platforms import TakedownPlan
+from services.dispatch.takedown.platforms import TakedownPlan
 
 Change = tuple[dict[str, Any], Outgoing]
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from libs.common.events import DepartmentRef, Division, TriageDecision
+from libs.common.rulefile import load_rule_file
 from libs.common.vocabulary import Severity
 from services.dispatch.directory import Directory, Unit
 from services.dispatch.directory.models import DepartmentKind
-from services.dispatch.places import Placement
+from services.dispatch.directory.places import Placement
 
 DEFAULT_ROUTING_POLICY = Path(__file__).parent / "rules" / "routing.yaml"
 
@@ -38,7 +38,7 @@ class RoutingPolicy(BaseModel):
 
 
 def load_routing_policy(path: str | Path = DEFAULT_ROUTING_POLICY) -> RoutingPolicy:
-    return RoutingPolicy.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return load_rule_file(RoutingPolicy, path)
 
 
 class Route(BaseModel):

@@ -1,5 +1,5 @@
 """The chase loop: 催办 before the deadline, 督办 and escalation after it, the 09:00 digest,
-and the open/overdue gauges (the re-check of removed content has its own loop, recheck.py).
+and the open/overdue gauges (the re-check of removed content has its own loop, takedown/recheck_worker.py).
 
 `tick(now)` does one pass; the loop calls it with the injected clock. Tests call `tick`
 with a moved clock instead of sleeping. Every action is applied at most once (guarded by

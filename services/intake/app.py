@@ -25,12 +25,12 @@ from services.intake.pages import routes as page_routes
 from services.intake.context import IntakeContext
 from services.intake.danger import load_danger_terms
 from services.intake.errors import count_refused_too_large, install_intake_errors
-from services.intake.evidence import SnapshotWorker
+from services.intake.snapshot_worker import SnapshotWorker
 from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
 from services.intake.handlers import make_reply_handler
 from services.intake.openapi import add_schemas
 from services.intake.platforms import PlatformBatchIn, load_platform_specs
-from services.intake.pushback import (
+from services.intake.callback_worker import (
     CallbackDeliverer,
     CallbackSender,
     HttpCallbackSender,

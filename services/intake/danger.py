@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
+
+from libs.common.rulefile import load_rule_file
 
 RULES_FILE = Path(__file__).with_name("rules") / "danger.yaml"
 ADVICE = "您反映的情况可能涉及人身安全或正在发生的违法犯罪，请立即拨打110报警。我们也已受理并优先研判。"
@@ -21,7 +22,7 @@ class DangerTerms(BaseModel):
 
 
 def load_danger_terms(path: Path = RULES_FILE) -> DangerTerms:
-    return DangerTerms.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return load_rule_file(DangerTerms, path)
 
 
 def is_imminent_danger(text: str, terms: DangerTerms) -> bool:

@@ -1,6 +1,6 @@
 """Platforms that push reports by signed webhook (嵌入举报入口的平台), and their batches.
 
-The registry is data (platforms.yaml) seeded into MongoDB at start; a platform's secret is
+The registry is data (rules/platforms.yaml) seeded into MongoDB at start; a platform's secret is
 never in the file, only the name of the environment variable that holds it. Batches are
 parsed item by item, so one bad report is rejected with its field and reason while the
 others are accepted. Pure: no I/O beyond reading the registry file.

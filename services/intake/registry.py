@@ -1,4 +1,4 @@
-"""The platform registry at run time: seeded from platforms.yaml, read from MongoDB.
+"""The platform registry at run time: seeded from rules/platforms.yaml, read from MongoDB.
 
 Secrets come from the environment variables the file names (or, for local runs only, are
 derived from NETREPORT_SECRET_KEY) and are stored sealed (AES-GCM, libs.common.privacy),

@@ -22,7 +22,7 @@ class IntakeSettings(ServiceSettings):
     public_base_url: str = "http://127.0.0.1:8001"
 
     # Platform webhooks (平台推送).
-    platforms_file: Path = HERE / "platforms.yaml"
+    platforms_file: Path = HERE / "rules" / "platforms.yaml"
     # Local runs only: a platform whose secret variable is unset gets a secret derived from
     # NETREPORT_SECRET_KEY (print it with `python -m services.intake.cli platform-secret ID`).
     platform_dev_secrets: bool = False

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from libs.common.text import Published, PublishedOrNone
-from services.rumor.rebuttals import RebuttalContent, Verdict
+from services.rumor.publishing.rebuttals import RebuttalContent, Verdict
 
 
 class _In(BaseModel):

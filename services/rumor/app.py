@@ -17,15 +17,16 @@ from libs.common.service import Runtime, build_app
 from libs.common.topics import (
     DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic,
 )
-from services.rumor import metrics, operator_routes, website_routes
+from services.rumor import metrics, operator_routes
+from services.rumor.website import routes as website_routes
 from services.rumor.context import RumorContext, Site
-from services.rumor.adapters import ChannelAdapter, build_adapters
-from services.rumor.delivery import DeliveryWorker
-from services.rumor.editorial import Editorial
+from services.rumor.delivery.adapters import ChannelAdapter, build_adapters
+from services.rumor.delivery.handlers import DeliveryWorker
+from services.rumor.publishing.editorial import Editorial
 from services.rumor.handlers import RumorDesk
-from services.rumor.matrix import Endpoint, MediaMatrix, load_endpoints_file, load_matrix, resolve_endpoint
-from services.rumor.media_consumer import MediaConsumer
-from services.rumor.media_store import MediaStore
+from services.rumor.publishing.matrix import Endpoint, MediaMatrix, load_endpoints_file, load_matrix, resolve_endpoint
+from services.rumor.delivery.consumer import MediaConsumer
+from services.rumor.delivery.store import MediaStore
 from services.rumor.params import load_params
 from services.rumor.settings import RumorSettings
 from services.rumor.store import RumorStore

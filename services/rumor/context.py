@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from libs.common.clock import Clock
-from services.rumor.editorial import Editorial
-from services.rumor.matrix import Endpoint, MediaMatrix
-from services.rumor.media_store import MediaStore
+from services.rumor.publishing.editorial import Editorial
+from services.rumor.publishing.matrix import Endpoint, MediaMatrix
+from services.rumor.delivery.store import MediaStore
 from services.rumor.settings import RumorSettings
 
 

@@ -13,12 +13,13 @@ from libs.common.events import Event, ReportTriaged, RumorEvent, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS
-from services.rumor import fanout, metrics
+from services.rumor import metrics
+from services.rumor.publishing import fanout
 from services.rumor.alerts import should_alert
-from services.rumor.claim_lookup import week_of
-from services.rumor.claims import absorb, assign, candidate_keys, mark_alerted, new_claim
+from services.rumor.clustering.claim_lookup import week_of
+from services.rumor.clustering.claims import absorb, assign, candidate_keys, mark_alerted, new_claim
 from services.rumor.params import RumorParams
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.reports import RumorReport
 from services.rumor.store import ClaimConflict, RumorStore, StoredClaim
 
 log = get_logger(__name__)

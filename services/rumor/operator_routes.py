@@ -13,9 +13,9 @@ from services.rumor.api_models import (
 )
 from libs.common.http.errors import ApiError, documented
 from services.rumor.context import Ctx, RumorContext
-from services.rumor.editorial import ClaimNotFound, Editorial
-from services.rumor.matrix import MediaMatrix
-from services.rumor.rebuttals import STATUS_ZH, VERDICT_ZH, Refused
+from services.rumor.publishing.editorial import ClaimNotFound, Editorial
+from services.rumor.publishing.matrix import MediaMatrix
+from services.rumor.publishing.rebuttals import STATUS_ZH, VERDICT_ZH, Refused
 from services.rumor.store import StoredClaim
 
 ClaimId = Path(..., pattern=r"^clm-[0-9a-f]{1,40}$", description="线索编号")

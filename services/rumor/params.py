@@ -1,13 +1,22 @@
-"""Clustering and alert parameters, loaded from the operator-editable `params.yaml`."""
+"""Rumor's rule files (`rules/`), each validated by a pydantic model at load.
+
+- `rules/params.yaml`: clustering and alert parameters (`RumorParams`);
+- `rules/places.yaml`: renamed divisions, nicknames, street and site words (`PlaceNames`);
+- `rules/synonyms.yaml`: event concepts (`Synonyms`); `rules/dialect.yaml`: 白话 -> Mandarin
+  (`Dialect`); `rules/stopwords.txt` and `rules/corpus.txt` are plain word lists and text.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel
 
-PARAMS_PATH = Path(__file__).with_name("params.yaml")
+from libs.common.rulefile import load_rule_file
+
+RULES_DIR = Path(__file__).with_name("rules")
+PARAMS_PATH = RULES_DIR / "params.yaml"
 
 
 class _Frozen(BaseModel):
@@ -72,10 +81,55 @@ class RumorParams(_Frozen):
 
 def load_params(path: Path | str | None = None) -> RumorParams:
     """Read and validate a params file; a typo in a key fails loudly (extra='forbid')."""
-    raw = yaml.safe_load(Path(path or PARAMS_PATH).read_text(encoding="utf-8")) or {}
-    return RumorParams.model_validate(raw)
+    return load_rule_file(RumorParams, path or PARAMS_PATH, empty_ok=True)
 
 
 @lru_cache(maxsize=1)
 def default_params() -> RumorParams:
     return load_params(PARAMS_PATH)
+
+
+Code = Annotated[str, BeforeValidator(str)]  # a division code, quoted or not in the YAML
+
+
+class FeatureSuffixes(_Frozen):
+    road: tuple[str, ...]  # 中山路: a short name before these is a street
+    landmark: tuple[str, ...]  # 洪泽湖: ... and a county's before these a natural feature
+
+
+class SiteWords(_Frozen):
+    suffixes: tuple[str, ...]  # 小学, 水库, ...: a proper name before one is a site
+    infixes: tuple[str, ...]  # 实验, 第一, ...: may stand between the name and the suffix
+
+
+class PlaceNames(_Frozen):
+    """rules/places.yaml: the supplement to cpca's division table."""
+
+    extra_divisions: dict[Code, tuple[str, Code]] = {}  # code -> (name, parent city code)
+    aliases: dict[str, Code] = {}  # nickname or zone -> division code
+    feature_suffixes: FeatureSuffixes
+    stop_short_names: tuple[str, ...] = ()
+    sites: SiteWords
+
+
+class Synonyms(RootModel[dict[str, tuple[str, ...]]]):
+    """rules/synonyms.yaml: concept -> the words that name it."""
+
+
+class Dialect(RootModel[dict[str, str | None]]):
+    """rules/dialect.yaml: dialect or colloquial form -> Mandarin (blank: dropped)."""
+
+
+@lru_cache(maxsize=1)
+def place_names() -> PlaceNames:
+    return load_rule_file(PlaceNames, RULES_DIR / "places.yaml")
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> Synonyms:
+    return load_rule_file(Synonyms, RULES_DIR / "synonyms.yaml", empty_ok=True)
+
+
+@lru_cache(maxsize=1)
+def dialect() -> Dialect:
+    return load_rule_file(Dialect, RULES_DIR / "dialect.yaml", empty_ok=True)

@@ -1,5 +1,5 @@
 """Rumor settings (env prefix RUMOR_). Channel endpoints and secrets are resolved per channel
-from the environment by services.rumor.matrix (RUMOR_CHANNEL_<CODE>_URL / _SECRET)."""
+from the environment by services.rumor.publishing.matrix (RUMOR_CHANNEL_<CODE>_URL / _SECRET)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +8,8 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from libs.common.settings import ServiceSettings
-from services.rumor.delivery import RetryPolicy
-from services.rumor.matrix import MATRIX_PATH
+from services.rumor.delivery.handlers import RetryPolicy
+from services.rumor.publishing.matrix import MATRIX_PATH
 
 HERE = Path(__file__).parent
 
@@ -19,7 +19,7 @@ class RumorSettings(ServiceSettings):
 
     service_name: str = "rumor"
     http_port: int = 8004
-    params_file: Path = HERE / "params.yaml"
+    params_file: Path = HERE / "rules" / "params.yaml"
     public_base_url: str = "http://127.0.0.1:8004"
 
     # The media matrix and where its channels are in this environment.

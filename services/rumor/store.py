@@ -25,10 +25,10 @@ from pymongo.errors import DuplicateKeyError
 
 from libs.common.events import Event
 from libs.common.outbox import OutboxRelay, entry
-from services.rumor.claim_lookup import posting_id, shortlist, week_of, weeks_back
-from services.rumor.claims import ClaimProfile
+from services.rumor.clustering.claim_lookup import posting_id, shortlist, week_of, weeks_back
+from services.rumor.clustering.claims import ClaimProfile
 from services.rumor.params import ClaimParams
-from services.rumor.rebuttals import Desk
+from services.rumor.publishing.rebuttals import Desk
 
 DESK_FIELDS = ("status", "verification", "draft", "publication")
 BACKFILLED = "meta:backfilled"  # claims stored before the index existed have been indexed

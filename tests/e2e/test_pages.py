@@ -21,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from services.rumor.matrix import dev_secret, load_matrix
+from services.rumor.publishing.matrix import dev_secret, load_matrix
 from tests.support.auth import E2E_OPERATOR_TOKEN
 from tests.support.rumor import ChannelReceiver
 from tests.support.browser import ARGS, CHROMIUM, check_page

@@ -12,7 +12,7 @@ import extruct
 import feedparser
 import httpx
 
-from services.rumor.matrix import dev_secret, load_matrix
+from services.rumor.publishing.matrix import dev_secret, load_matrix
 from tests.support.auth import E2E_OPERATOR_TOKEN
 from tests.support.rumor import BRIDGE_REBUTTAL, BRIDGE_TEXTS, ChannelReceiver, wait_for
 

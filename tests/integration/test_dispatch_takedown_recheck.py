@@ -15,7 +15,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from libs.common.topics import CASES_EVENTS, CASES_TAKEDOWN, REPORTS_REPLIES, REPORTS_TRIAGED, dlq_topic
-from services.dispatch.takedown import sign, signed_headers
+from services.dispatch.takedown.callback import sign, signed_headers
 
 from tests.support.dispatch import START, running_dispatch, settings_for, triaged
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pymongo import AsyncMongoClient
 
 from libs.common.clock import ManualClock
-from services.rumor.claim_lookup import week_of
-from services.rumor.claims import candidate_keys, new_claim
+from services.rumor.clustering.claim_lookup import week_of
+from services.rumor.clustering.claims import candidate_keys, new_claim
 from services.rumor.handlers import RumorDesk
 from services.rumor.params import load_params
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.reports import RumorReport
 from services.rumor.store import RumorStore
 from tests.support.rumor import BRIDGE_TEXTS, triaged
 

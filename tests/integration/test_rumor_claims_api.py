@@ -9,8 +9,8 @@ from libs.common.events import CaseRef, ReportContent, ReportTriaged, TriageDeci
 from libs.common.topics import REPORTS_TRIAGED, RUMORS_EVENTS
 from services.rumor import metrics
 from services.rumor.app import create_app
-from services.rumor.claims import new_claim
-from services.rumor.reports import RumorReport
+from services.rumor.clustering.claims import new_claim
+from services.rumor.clustering.reports import RumorReport
 from tests.support.rumor import (
     BRIDGE_REBUTTAL, BRIDGE_TEXTS, operator_headers, publish, read_topic, running, settings_for, triaged, wait_for,
 )

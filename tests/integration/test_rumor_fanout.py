@@ -14,7 +14,7 @@ from libs.common.events import MediaDelivery
 from libs.common.topics import REPORTS_REPLIES, REPORTS_TRIAGED, RUMORS_EVENTS, dlq_topic, media_topic
 from services.rumor import metrics
 from services.rumor.app import create_app
-from services.rumor.matrix import dev_secret
+from services.rumor.publishing.matrix import dev_secret
 from tests.support.rumor import (
     BRIDGE_REBUTTAL as REBUTTAL, BRIDGE_TEXTS as TEXTS, SECRET_KEY, ChannelReceiver, operator_headers, publish, read_topic,
     running, settings_for, triaged, wait_for,

@@ -9,8 +9,8 @@ import feedparser
 
 from libs.common.topics import REPORTS_REPLIES, REPORTS_TRIAGED
 from services.rumor.app import create_app
-from services.rumor.matrix import dev_secret
-from services.rumor.republish import run as republish
+from services.rumor.publishing.matrix import dev_secret
+from services.rumor.publishing.republish import run as republish
 from tests.support.rumor import (
     BRIDGE_REBUTTAL as REBUTTAL, BRIDGE_TEXTS as TEXTS, SECRET_KEY, ChannelReceiver, operator_headers, publish,
     read_topic, running, settings_for, triaged, wait_for,

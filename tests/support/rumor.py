@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 
 from deploy.local.infra import free_port
 from libs.common.events import CaseRef, ReportContent, ReportTriaged, TriageDecision
-from services.rumor import signing
+from services.rumor.delivery import signing
 from services.rumor.settings import RumorSettings
 from tests.support.auth import with_operator
 # The generic Kafka test helpers are intake's, re-exported rather than written twice.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from libs.common.events import DepartmentRef, Division
 from services.dispatch.directory.models import Department, Landmark, Node, ReportCenter, Unit
-from services.dispatch.gazetteer import Gazetteer
+from services.dispatch.directory.gazetteer import Gazetteer
 
 
 @dataclass(frozen=True, repr=False)

@@ -14,7 +14,7 @@ import yaml
 
 from services.dispatch.directory.directory import Directory
 from services.dispatch.directory.models import Landmark, Node, ReportCenter, Unit
-from services.dispatch.gazetteer import build_gazetteer
+from services.dispatch.directory.gazetteer import build_gazetteer
 
 HERE = Path(__file__).parent
 DEFAULT_DIRECTORY = HERE / "nanning.yaml"

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from libs.common.rulefile import load_rule_file
 from libs.common.vocabulary import Severity
 
 DEFAULT_DUTY_POLICY = Path(__file__).parents[1] / "rules" / "duty.yaml"
@@ -70,4 +70,4 @@ class DutyPolicy(BaseModel):
 
 
 def load_duty_policy(path: str | Path = DEFAULT_DUTY_POLICY) -> DutyPolicy:
-    return DutyPolicy.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return load_rule_file(DutyPolicy, path)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from libs.common.events import CaseFeedback, derive_event_id
 from services.dispatch.answers import judge_answer
 from services.dispatch.context import DispatchContext
-from services.dispatch.feedback import FeedbackHandler
+from services.dispatch.feedback_handlers import FeedbackHandler
 from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.store import CaseChanged
 

@@ -25,7 +25,7 @@ def deadline_policy() -> DeadlinePolicy:
 
 @pytest.fixture(scope="session")
 def platforms():
-    from services.dispatch.platforms import load_platforms
+    from services.dispatch.takedown.platforms import load_platforms
     return load_platforms()
 
 

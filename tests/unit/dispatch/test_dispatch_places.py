@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.dispatch.gazetteer import short_name
-from services.dispatch.places import normalize_region_code, resolve_place
+from services.dispatch.directory.gazetteer import short_name
+from services.dispatch.directory.places import normalize_region_code, resolve_place
 
 
 def place(directory, location, code=None):

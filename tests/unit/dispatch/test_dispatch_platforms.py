@@ -5,9 +5,9 @@ import json
 from datetime import UTC, datetime
 
 from libs.common.events import TakedownRequested
-from services.dispatch.platforms import PlatformRegistry, load_platforms, plan_takedowns
+from services.dispatch.takedown.platforms import PlatformRegistry, load_platforms, plan_takedowns
 from services.dispatch.routing import Route
-from services.dispatch.takedown import parse_answer, request_body, sign, signed_headers, verify
+from services.dispatch.takedown.callback import parse_answer, request_body, sign, signed_headers, verify
 
 FORUM = "https://bbs.nanning-forum.example/t/123"
 VIDEO = "https://v.yongjiang-video.example/v/9"

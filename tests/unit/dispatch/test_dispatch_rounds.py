@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from libs.common.events import CaseDispatched, CaseEvent, ReporterReply, TakedownRequested, TriageDecision
 from services.dispatch.decide import decide_raise
-from services.dispatch.platforms import plan_takedowns
+from services.dispatch.takedown.platforms import plan_takedowns
 from services.dispatch.rounds import new_round, raise_case
 from services.dispatch.routing import Route, reroute
 

@@ -7,7 +7,7 @@ import pytest
 
 from libs.common.events import ReportContent, TriageDecision
 from services.dispatch.decide import decide_dispatch
-from services.dispatch.places import resolve_place
+from services.dispatch.directory.places import resolve_place
 from services.dispatch.routing import reroute, route
 
 

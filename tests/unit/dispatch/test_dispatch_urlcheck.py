@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.dispatch.urlcheck import HttpUrlChecker, classify, judge_recheck
+from services.dispatch.takedown.urlcheck import HttpUrlChecker, classify, judge_recheck
 
 
 @pytest.mark.parametrize("status, body, expected", [

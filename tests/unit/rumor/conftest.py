@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.rumor.params import RumorParams, default_params
-from services.rumor.reports import LabelledReport, RumorReport
+from services.rumor.clustering.reports import LabelledReport, RumorReport
 
 DATA = Path(__file__).with_name("data")
 T0 = datetime(2027, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=8)))

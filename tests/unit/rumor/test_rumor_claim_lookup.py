@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from services.rumor.claim_lookup import shortlist, week_of, weeks_back
-from services.rumor.claims import candidate_keys, new_claim
-from services.rumor.clustering import ClaimIndex
+from services.rumor.clustering.claim_lookup import shortlist, week_of, weeks_back
+from services.rumor.clustering.claims import candidate_keys, new_claim
+from services.rumor.clustering.in_memory import ClaimIndex
 
 LIMITS = {"max_candidates": 3, "common_key_claims": 4}
 

@@ -7,10 +7,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from services.rumor.alerts import should_alert
-from services.rumor.claims import (
+from services.rumor.clustering.claims import (
     ClaimProfile, absorb, assign, candidate_keys, claim_id_for, mark_alerted, new_claim,
 )
-from services.rumor.clustering import cluster_reports
+from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.params import load_params
 
 from .conftest import build_report

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.rumor.claims import assign, candidate_keys, new_claim
-from services.rumor.clustering import ClaimIndex, cluster_reports, place_report
+from services.rumor.clustering.claims import assign, candidate_keys, new_claim
+from services.rumor.clustering.in_memory import ClaimIndex, cluster_reports, place_report
 
 
 def claims_of(reports, params) -> list[str]:
@@ -144,7 +144,7 @@ def test_a_report_quoting_the_numbers_joins_one_that_quotes_none(make_report, pa
 
 
 def test_the_same_number_written_two_ways_counts_as_one(make_report, params):
-    from services.rumor.similarity import quantity_terms
+    from services.rumor.clustering.similarity import quantity_terms
 
     assert set(quantity_terms(["三百块"])) == set(quantity_terms(["300元"]))
     assert "n:300" in quantity_terms(["三百"])

@@ -3,9 +3,9 @@
 these tests; the shared dev data is evaluation only.)"""
 from __future__ import annotations
 
-from services.rumor.claims import new_claim, score
-from services.rumor.clustering import cluster_reports
-from services.rumor.features import featurize
+from services.rumor.clustering.claims import new_claim, score
+from services.rumor.clustering.in_memory import cluster_reports
+from services.rumor.clustering.features import featurize
 from services.rumor.params import RumorParams
 
 from .conftest import build_report

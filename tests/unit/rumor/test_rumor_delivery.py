@@ -11,8 +11,8 @@ import pytest
 from libs.common.clock import ManualClock
 from libs.common.consumer import PermanentError
 from libs.common.events import MediaDelivery
-from services.rumor.adapters import DeliveryRefused, Receipt, RetryableDeliveryError
-from services.rumor.delivery import DeliveryWorker, RetryPolicy
+from services.rumor.delivery.adapters import DeliveryRefused, Receipt, RetryableDeliveryError
+from services.rumor.delivery.handlers import DeliveryWorker, RetryPolicy
 
 T0 = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 

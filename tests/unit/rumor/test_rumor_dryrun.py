@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.eval_rumor import evaluate, pairwise
-from services.rumor.cluster_dryrun import BadInput, run
+from services.rumor.clustering.dryrun import BadInput, run
 
 from .conftest import DATA, labelled
 
@@ -41,7 +41,7 @@ def test_dryrun_refuses_a_line_that_is_not_a_report():
 
 def test_dryrun_reads_stdin_and_writes_only_json():
     data = (DATA / "heldout.jsonl").read_text(encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "services.rumor.cluster_dryrun"], input=data, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "services.rumor.clustering.dryrun"], input=data, cwd=ROOT,
                           capture_output=True, text=True, check=True)
     rows = [json.loads(x) for x in done.stdout.splitlines()]
     assert len(rows) == len(data.splitlines())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from libs.common.events import MediaDelivery, ReporterReply, RumorEvent
-from services.rumor import fanout, rebuttals
-from services.rumor.rebuttals import Desk, RebuttalContent
+from services.rumor.publishing import fanout, rebuttals
+from services.rumor.publishing.rebuttals import Desk, RebuttalContent
 
 T0 = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 CONTENT = RebuttalContent(title="“停水三天”系谣言", body="全市供水正常。", authority="南宁建宁水务集团",

@@ -6,7 +6,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from services.rumor.matrix import MediaMatrix, dev_secret, load_endpoints_file, load_matrix, resolve_endpoint
+from services.rumor.publishing.matrix import MediaMatrix, dev_secret, load_endpoints_file, load_matrix, resolve_endpoint
 
 
 def test_nanning_ships_its_own_five_channels_and_57_alliance_members_with_unique_topic_safe_codes():

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.rumor.features import gazetteer_for
-from services.rumor.normalize import normalize_text
+from services.rumor.clustering.features import gazetteer_for
+from services.rumor.clustering.normalize import normalize_text
 from services.rumor.params import PlaceParams
-from services.rumor.places import ClaimPlaces, Places, compare_places, extract_places
-from services.rumor.segmentation import segment
+from services.rumor.clustering.places import ClaimPlaces, Places, compare_places, extract_places
+from services.rumor.clustering.segmentation import segment
 
 
 @pytest.fixture(scope="module")

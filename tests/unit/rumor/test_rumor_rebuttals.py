@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.rumor import rebuttals
-from services.rumor.rebuttals import Desk, RebuttalContent, Refused
+from services.rumor.publishing import rebuttals
+from services.rumor.publishing.rebuttals import Desk, RebuttalContent, Refused
 
 T0 = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 CONTENT = RebuttalContent(title="“邕江大桥即将垮塌”系谣言", body="经检测，桥梁结构安全。", authority="南宁市住房和城乡建设局",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from services.rumor.signing import delivery_headers, sign, verify
+from services.rumor.delivery.signing import delivery_headers, sign, verify
 
 SECRET = "channel-secret-0123456789"
 BODY = '{"title":"辟谣"}'.encode()

@@ -1,9 +1,9 @@
 """Named sites and event concepts: what a report is about, apart from where."""
 from __future__ import annotations
 
-from services.rumor.segmentation import segment
-from services.rumor.similarity import concepts
-from services.rumor.sites import find_sites
+from services.rumor.clustering.segmentation import segment
+from services.rumor.clustering.similarity import concepts
+from services.rumor.clustering.sites import find_sites
 
 
 def site_names(text: str) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.rumor.features import featurize
-from services.rumor.normalize import contrast_spans, normalize_text, normalize_url
-from services.rumor.similarity import cosine
+from services.rumor.clustering.features import featurize
+from services.rumor.clustering.normalize import contrast_spans, normalize_text, normalize_url
+from services.rumor.clustering.similarity import cosine
 
 from .conftest import build_report
 

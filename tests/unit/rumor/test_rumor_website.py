@@ -9,8 +9,8 @@ import feedparser
 import pytest
 
 from libs.common.events import MediaDelivery
-from services.rumor.atom import build_feed
-from services.rumor.website import Article, claim_review, render_page
+from services.rumor.website.atom import build_feed
+from services.rumor.website.article import Article, claim_review, render_page
 
 T0 = datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
 SITE = {"site_name": "南宁市互联网违法和不良信息举报中心", "site_url": "https://center.example/rebuttals/"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.dispatch.directory import load_directory
-from services.dispatch.places import resolve_place
+from services.dispatch.directory.places import resolve_place
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,11 @@
+"""Place names in Chinese text: the one scanner every resolver uses.
+
+`scan.py` holds the mechanism shared by dispatch (an address, weighed against the
+jurisdiction directory: `services/dispatch/directory/places.py`) and rumor (a report's
+words, compared between claims: `services/rumor/clustering/places.py`): a name index
+compiled once into an Aho-Corasick automaton, and the leftmost-longest pass over a text
+with a per-caller judge of each candidate name (a street 中山路 is not 中山市).
+"""
+from libs.common.places.scan import Judged, NameIndex, leftmost_longest, normalize_address
+
+__all__ = ["Judged", "NameIndex", "leftmost_longest", "normalize_address"]

@@ -1,0 +1,81 @@
+"""A report reduced to what clustering compares: text vector, places and sites, target URLs."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from services.rumor.clustering.gazetteer import Gazetteer, load_gazetteer
+from services.rumor.clustering.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
+from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
+from services.rumor.clustering.places import Mention, Places, extract_places
+from services.rumor.clustering.reports import RumorReport
+from services.rumor.clustering.sites import Site, find_sites
+from services.rumor.clustering.segmentation import segment
+from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
+
+
+class ReportFeatures(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    vector: Vector
+    places: Places
+    urls: tuple[str, ...]
+
+
+def gazetteer_for(params: PlaceParams) -> Gazetteer:
+    return load_gazetteer(params.max_common_word_freq, tuple(params.extra_stop_short_names))
+
+
+def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str, Places, list[Mention], list[Site]]:
+    """Normalized text without references to other rumors; its places, place mentions and sites."""
+    norm = normalize_text(text)
+    norm = blank(norm, contrast_spans(norm))
+    places, mentions = extract_places(norm, gazetteer_for(params), words=segment(norm), **context)
+    sites = find_sites(norm, [(m.start, m.end) for m in mentions])
+    return norm, places.model_copy(update={"sites": tuple(sorted({s.name for s in sites}))}), mentions, sites
+
+
+def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
+    # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
+    # alike because both say 青秀区. Places are compared separately (places.py).
+    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.end) for s in sites]
+    return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
+
+
+def _quantities(norm: str) -> list[str]:
+    # Kept apart from the words at a lower weight: one report quotes "72小时", another
+    # "三天", a third no number at all; each must still meet the others on the words.
+    return quantity_terms(norm[a:b] for a, b in quantity_spans(norm))
+
+
+def content_text(text: str, place_params: PlaceParams | None = None) -> str:
+    """Normalized text with its place and site names, handles and references to other rumors blanked."""
+    norm, _, mentions, sites = _prepare(text, place_params or PlaceParams())
+    return _content(norm, mentions, sites)
+
+
+@lru_cache(maxsize=8)
+def corpus_idf(power: float) -> tuple[dict[str, float], float]:
+    """IDF from `rules/corpus.txt`: report-center texts written for this project (never the
+    evaluation data), featurized exactly as reports are so the statistics match."""
+    lines = (RULES_DIR / "corpus.txt").read_text(encoding="utf-8").splitlines()
+    docs = (terms(content_text(line)) for line in lines if line.strip() and not line.startswith("#"))
+    return idf_from_documents(docs, power)
+
+
+@lru_cache(maxsize=2048)
+def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
+    """Cached: keys, assign and absorb all featurize the same report (both models are frozen)."""
+    norm, places, mentions, sites = _prepare(
+        report.text, params.places, region_code=report.region_code,
+        location=report.location and normalize_text(report.location),
+        account=report.target_account and normalize_text(report.target_account),
+    )
+    tp = params.text
+    features = terms(_content(norm, mentions, sites)) + _quantities(norm)
+    vector = vectorize(features, corpus_idf(tp.idf_power), word_weight=tp.word_weight,
+                       bigram_weight=tp.bigram_weight, char_weight=tp.char_weight, concept_weight=tp.concept_weight,
+                       quantity_weight=tp.quantity_weight)
+    urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
+    return ReportFeatures(vector=vector, places=places, urls=urls)

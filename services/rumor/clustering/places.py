@@ -1,0 +1,249 @@
+"""Where a rumor is about: division mentions in a report, and how they compare with a claim's.
+
+Same-topic rumors in two cities are two claims, so a city conflict is a strong separator;
+a report that names no place can still join any claim.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from libs.common.events import Reason
+from libs.common.places import Judged, leftmost_longest
+from services.rumor.clustering.gazetteer import Gazetteer
+from services.rumor.params import JoinParams
+from services.rumor.clustering.segmentation import word_freq
+
+
+class Places(BaseModel):
+    """Division codes a report names, at three levels (a county implies its city and province),
+    and the names of sites below the county (sites.py)."""
+
+    model_config = ConfigDict(frozen=True)
+    provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    # Districts the report's own words name (text or account), not the reporter's address:
+    # where the rumor says it happens. Two claims of one kind in two districts are two claims.
+    named_districts: tuple[str, ...] = ()
+    # The words speak of the whole city (全市, or the city named with no district): a district
+    # named beside it is where the reporter stands, not where the rumor happens.
+    city_scope: bool = False
+    scope_words: tuple[str, ...] = ()  # 全市, 全城 ... as the text says them
+
+
+CITY_SCOPE_WORDS = ("全市", "全城", "市区", "整个城市", "全省", "全国")
+
+
+@dataclass(frozen=True)
+class Mention:
+    surface: str
+    start: int
+    end: int
+    codes: tuple[str, ...]
+    strong: bool  # stands on its own; weak mentions need a corroborating city or no rival
+    weak_name: bool  # a short or two-character name, easily found inside ordinary words
+
+
+def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = ()) -> list[Mention]:
+    """Leftmost-longest division names in the text, minus street and landmark names.
+
+    `words` (jieba tokens with offsets) let a short name that cuts a known word in two be
+    dropped: 上高 in 分流上高中, 道真 in 知道真假.
+    """
+    assert gaz.index is not None
+
+    def judge(start: int, end: int, surface: str) -> Judged[Mention]:
+        mention = _mention(text, start, end, surface, gaz)
+        if mention is None:
+            return Judged(None, used=True)  # 西乡塘小学 is a school, not 西乡 county: the span stays used
+        if mention.weak_name and _splits_known_word(start, end, words):
+            return Judged(None, used=False)
+        return Judged(mention, used=True)
+    return leftmost_longest(text, gaz.index, judge)
+
+
+def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> Mention | None:
+    hits = gaz.names[surface]
+    levels = {gaz.divisions[h.code].level for h in hits if h.code in gaz.divisions}
+    if not levels:
+        return None
+    short = any(h.short for h in hits)
+    if short and _followed_by(text, end, gaz.road_suffixes):
+        return None  # 中山路, 文昌西路: a street, not the division
+    if short and levels == {"county"} and _followed_by(text, end, gaz.landmark_suffixes):
+        return None  # 鱼峰山, 洪泽湖: a landmark that shares the name
+    codes = tuple(sorted({h.code for h in hits}))
+    strong = len(codes) == 1 and (not short or levels != {"county"})
+    return Mention(surface, start, end, codes, strong, weak_name=short)
+
+
+def _splits_known_word(start: int, end: int, words: Sequence[tuple[str, int]]) -> bool:
+    for word, pos in words:
+        inside = pos < start < pos + len(word) or pos < end < pos + len(word)
+        if inside and len(word) >= 2 and word_freq(word) > 0:
+            return True
+    return False
+
+
+def _followed_by(text: str, end: int, suffixes: Iterable[str]) -> bool:
+    rest = text[end:end + 3]
+    # 东路/西路: a direction word may sit between the name and the road word
+    rest = rest[1:] if rest[:1] in "东西南北中" and rest[1:2] in "路街" else rest
+    return any(rest.startswith(s) for s in suffixes)
+
+
+def resolve(mentions: list[Mention], gaz: Gazetteer, region_code: str | None = None) -> Places:
+    """Keep strong mentions; keep a weak one only where its city is corroborated, or uncontested."""
+    strong = [c for m in mentions if m.strong for c in m.codes]
+    if region_code and region_code[:6] in gaz.divisions:
+        strong.append(region_code[:6])
+    cities = {c for c in map(gaz.city_of, strong) if c}
+    provinces = {p for p in map(gaz.province_of, strong) if p}
+    kept = list(strong)
+    for mention in (m for m in mentions if not m.strong):
+        kept.extend(_corroborated(mention.codes, cities, provinces, gaz))
+    return _places(kept, gaz)
+
+
+def _corroborated(codes: tuple[str, ...], cities: set[str], provinces: set[str], gaz: Gazetteer) -> list[str]:
+    in_cities = [c for c in codes if gaz.city_of(c) in cities]
+    if in_cities or cities:
+        return in_cities  # a rival city is named and this one is not: 南湖 in 南宁市青秀区南湖街道
+    in_provinces = [c for c in codes if gaz.province_of(c) in provinces]
+    if in_provinces or provinces:
+        return in_provinces
+    return list(codes) if len(codes) == 1 else []
+
+
+def _places(codes: list[str], gaz: Gazetteer) -> Places:
+    districts = {c for c in codes if gaz.divisions[c].level == "county"}
+    cities = {c for c in map(gaz.city_of, codes) if c}
+    provinces = {p for p in map(gaz.province_of, codes) if p}
+    return Places(provinces=tuple(sorted(provinces)), cities=tuple(sorted(cities)), districts=tuple(sorted(districts)))
+
+
+def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]] = (), location: str | None = None,
+                   account: str | None = None, region_code: str | None = None) -> tuple[Places, list[Mention]]:
+    """Places of a report from its text, the target account and the reporter's address.
+
+    Returns the places and the mentions found in `text` (so the caller can drop them from the
+    text vector: place names say where, not what).
+    """
+    text_mentions = find_mentions(text, gaz, words)
+    account_mentions = find_mentions(account, gaz) if account else []
+    location_mentions = find_mentions(location, gaz) if location else []
+    places = resolve(text_mentions + account_mentions + location_mentions, gaz, region_code)
+    if len(places.cities) > 1:
+        # "南宁刚辟谣, 柳州又在传": several cities named; the reporter's own city says which
+        # one the report is about, when it is one of them.
+        focus = set(resolve(location_mentions, gaz, region_code).cities) & set(places.cities)
+        if len(focus) != 1:
+            # Otherwise the city the text names most: "宿迁刚辟谣, 扬州又传…扬州古城…" is about 扬州.
+            focus = _most_named(text_mentions + account_mentions, set(places.cities), gaz)
+        if len(focus) == 1:
+            places = _within(places, focus.pop(), gaz)
+    own = resolve(text_mentions + account_mentions, gaz)
+    named = tuple(d for d in own.districts if d in places.districts)
+    scope_words = tuple(w for w in CITY_SCOPE_WORDS if w in text)
+    city_scope = bool(scope_words) or bool(own.cities and not own.districts)
+    update = {"named_districts": named, "city_scope": city_scope, "scope_words": scope_words}
+    return places.model_copy(update=update), text_mentions
+
+
+def _most_named(mentions: list[Mention], cities: set[str], gaz: Gazetteer) -> set[str]:
+    counts: dict[str, int] = {}
+    for m in mentions:
+        for city in {gaz.city_of(c) for c in m.codes} & cities:
+            counts[city] = counts.get(city, 0) + 1
+    top = max(counts.values(), default=0)
+    return {c for c, n in counts.items() if n == top}
+
+
+def _within(places: Places, city: str, gaz: Gazetteer) -> Places:
+    return Places(
+        provinces=tuple(p for p in places.provinces if p == gaz.province_of(city)),
+        cities=(city,),
+        districts=tuple(d for d in places.districts if gaz.city_of(d) == city),
+    )
+
+
+def dominant(counts: Mapping[str, int], share: float) -> set[str]:
+    """Codes holding at least `share` of the top count: one stray mention does not define a claim."""
+    top = max(counts.values(), default=0)
+    return {code for code, n in counts.items() if n > 0 and n >= share * top}
+
+
+@dataclass(frozen=True)
+class PlaceVerdict:
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+class ClaimPlaces(BaseModel):
+    """A claim's place counts: code (or site name) -> reports naming it."""
+
+    model_config = ConfigDict(frozen=True)
+    provinces: dict[str, int] = {}
+    cities: dict[str, int] = {}
+    districts: dict[str, int] = {}
+    sites: dict[str, int] = {}
+    named_districts: dict[str, int] = {}
+    city_scope: int = 0  # reports whose words speak of the whole city
+    report_count: int = 0
+
+
+def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer) -> PlaceVerdict:
+    """Bonus when report and claim name the same city, district or site; penalty when cities differ."""
+    score, reasons = _compare_cities(report, claim.cities, claim.provinces, params, gaz)
+    named = dominant(claim.named_districts, params.dominant_share)
+    districts = dominant(claim.districts, params.dominant_share)
+    # A district named beside words about the whole city, or in a claim most of whose reports
+    # speak of the whole city, is where a reporter stands: no strong conflict then.
+    city_wide = bool(report.scope_words) or (
+        claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count)
+    if report.named_districts and named and not set(report.named_districts) & named and not city_wide:
+        # The report's words and the claim's words put the happening in different districts.
+        score -= params.named_district_conflict_penalty
+        reasons.append(_reason("rumor.place.named_district_conflict", set(report.named_districts) | named,
+                               -params.named_district_conflict_penalty, gaz))
+    elif report.districts and districts:
+        agree = set(report.districts) & districts
+        delta = params.district_agree_bonus if agree else -params.district_conflict_penalty
+        score += delta
+        rule = "rumor.place.district_agree" if agree else "rumor.place.district_conflict"
+        reasons.append(_reason(rule, agree or set(report.districts) | districts, delta, gaz))
+    same_sites = sorted(set(report.sites) & set(claim.sites))
+    if same_sites:
+        # No penalty for different sites: one school is 南田小学 to one reporter and 南田实验小学 to another.
+        score += params.site_agree_bonus
+        reasons.append(Reason(rule="rumor.place.site_agree", detail="、".join(same_sites), terms=same_sites,
+                              score=params.site_agree_bonus))
+    return PlaceVerdict(score, tuple(reasons))
+
+
+def _compare_cities(report: Places, claim_cities: Mapping[str, int], claim_provinces: Mapping[str, int],
+                    params: JoinParams, gaz: Gazetteer) -> tuple[float, list[Reason]]:
+    score, reasons = 0.0, []
+    cities = dominant(claim_cities, params.dominant_share)
+    if report.cities and cities:
+        # Share of the report's cities that the claim also names: 1 agrees, 0 conflicts, and a
+        # report naming two cities half-conflicts with a claim that has one of them.
+        agree = set(report.cities) & cities
+        share = len(agree) / len(report.cities)
+        delta = params.city_agree_bonus * share - params.city_conflict_penalty * (1 - share)
+        score += delta
+        rule = "rumor.place.city_agree" if share == 1 else "rumor.place.city_conflict"
+        reasons.append(_reason(rule, agree if share == 1 else set(report.cities) | cities, delta, gaz))
+    elif report.provinces and claim_provinces and not set(report.provinces) & set(claim_provinces):
+        score -= params.province_conflict_penalty
+        reasons.append(_reason("rumor.place.province_conflict", set(report.provinces), -params.province_conflict_penalty, gaz))
+    return score, reasons
+
+
+def _reason(rule: str, codes: set[str], score: float, gaz: Gazetteer) -> Reason:
+    names = sorted(gaz.label(c) for c in codes)
+    return Reason(rule=rule, detail="、".join(names), terms=names, score=round(score, 4))
