@@ -12,6 +12,8 @@ import java.util.concurrent.CountDownLatch;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
+import org.h2.mvstore.MVStore;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,20 @@ public final class MongoServerMain {
      * survives the process, as MongoDB's journal does with its default j:false).
      */
     private static final class DurableH2Backend extends H2Backend {
-        DurableH2Backend(String file) {
-            super(file);
+        DurableH2Backend(String file, int cacheMb) {
+            super(openStore(file, cacheMb));
+        }
+
+        /**
+         * H2Backend(String) opens the store with MVStore's default 16 MB page cache. Past a few
+         * thousand stored reports most reads then missed it: a thread dump of the benchmark's
+         * database showed its workers in Page.read, deserializing pages (Java serialization)
+         * read back from the file, and the cost per report grew with the data. The cache holds
+         * decoded pages, so a larger one turns those reads into lookups.
+         */
+        private static MVStore openStore(String file, int cacheMb) {
+            LOG.info("opening MVStore in '{}' with a {} MB page cache", file, cacheMb);
+            return new MVStore.Builder().fileName(file).cacheSize(cacheMb).open();
         }
 
         /** Databases that answer {@code {_id, ...}} filters by the _id index (IdFirstH2Database). */
@@ -87,7 +101,9 @@ public final class MongoServerMain {
         int port = Integer.parseInt(args[1]);
         String file = args[2];
 
-        H2Backend backend = new DurableH2Backend(file);
+        // Overridable for measuring (bench/db_growth.py compares it with H2's own default, 16).
+        int cacheMb = Integer.getInteger("netreport.mvstore.cacheMb", 512);
+        H2Backend backend = new DurableH2Backend(file, cacheMb);
         backend.version(ANNOUNCED);
         MongoServer server = new MongoServer(backend);
         CountDownLatch stopped = new CountDownLatch(1);

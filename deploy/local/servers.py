@@ -36,7 +36,7 @@ DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_MONGO_PORT = 19092, 19093, 
 # completed"); without it the file appender (flushing each line) logs to the very end.
 _JVM_COMMON = ["-Djava.awt.headless=true", "-Dlog4j2.shutdownHookEnabled=false"]
 KAFKA_JVM = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", *_JVM_COMMON]
-MONGO_JVM = ["-Xms512m", "-Xmx1g", "-Xmn256m", "-XX:+UseParallelGC", *_JVM_COMMON]
+MONGO_JVM = ["-Xms512m", "-Xmx1536m", "-Xmn256m", "-XX:+UseParallelGC", *_JVM_COMMON]
 STOP_TIMEOUT = 30.0
 
 
@@ -330,6 +330,8 @@ class MongoServer(_JavaServer):
     file holding every database), logs/mongo.log."""
 
     port: int = DEFAULT_MONGO_PORT
+    # Extra JVM options, for measuring (bench/db_growth.py sets the page cache with them).
+    jvm_options: tuple[str, ...] = ()
     name = "mongo"
 
     @property
@@ -343,7 +345,7 @@ class MongoServer(_JavaServer):
         return self.data_dir / "mongo.mv"
 
     def _command(self, arts: Artifacts) -> list[str]:
-        return [java_tool(), *MONGO_JVM, *self._log_props(), self._marker(), "-cp", arts.classpath,
+        return [java_tool(), *MONGO_JVM, *self.jvm_options, *self._log_props(), self._marker(), "-cp", arts.classpath,
                 "MongoServerMain", HOST, str(self.port), str(self.store_file)]
 
     def _probe(self, timeout: float) -> str | None:
