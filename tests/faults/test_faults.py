@@ -55,7 +55,7 @@ async def run_with(services, fault: Callable[[], Awaitable[None]], seed: int, *,
 
 
 @pytest.mark.parametrize("name", ["intake", "triage", "dispatch", "rumor"])
-async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_nothing(services, name):
+async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_nothing(services, name, tmp_path):
     async def fault() -> None:
         await asyncio.to_thread(services.kill, name)
         await asyncio.sleep(3)
@@ -64,19 +64,29 @@ async def test_a_service_killed_with_sigkill_and_restarted_loses_and_doubles_not
     # Intake's own restart (imports and all) takes 10-15 s on a loaded machine, refusing
     # reports meanwhile: the stream goes on long enough for the restarted one to take most.
     seconds = 35.0 if name == "intake" else SECONDS
+    scraper = Scraper(services.urls)
     # A kill -9 leaves no last words: the log tells the restart.
-    seen = await run_with(services, fault, seed=hash(name) % 1000, seconds=seconds, told=[(name, '"service_started"')])
+    seen = await run_with(services, fault, seed=hash(name) % 1000, seconds=seconds, told=[(name, '"service_started"')],
+                          scraper=scraper)
     if name == "intake":  # while it was down the reporters were refused, not told 202
         assert seen.refused
+    # The operator is told which service was down, and only that one.
+    alerts = fired(scraper, ["ServiceDown"], tmp_path)
+    assert f'job="{name}"' in alerts.get("ServiceDown", ""), alerts
+    assert all(f'job="{other}"' not in alerts["ServiceDown"] for other in services.urls if other != name), alerts
 
 
-async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twice(services):
+async def test_a_service_stalled_past_its_consumer_session_does_not_publish_twice(services, tmp_path):
     async def fault() -> None:
         services.pause("triage")
         await asyncio.sleep(15)  # longer than the consumer session timeout: the group moves on without it
         services.resume("triage")
 
-    await run_with(services, fault, seed=77)
+    scraper = Scraper(services.urls)
+    await run_with(services, fault, seed=77, scraper=scraper)
+    # A stalled process answers no scrape either: the operator sees it as down while it hangs.
+    alerts = fired(scraper, ["ServiceDown"], tmp_path)
+    assert 'job="triage"' in alerts.get("ServiceDown", ""), alerts
 
 
 def outage_told(services, dependency: str) -> list[tuple[str, ...]]:  # type: ignore[no-untyped-def]

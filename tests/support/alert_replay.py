@@ -2,14 +2,16 @@
 
 `Scraper` reads every service's /metrics once a second while the run goes on (in a thread
 of its own, so a busy test loop does not thin the samples out), keeping the series the
-pipeline alerts read (lag, DLQ depth, outbox backlog). `fired` writes them as
+pipeline alerts read (lag, DLQ depth, outbox backlog) and, as Prometheus itself records it,
+`up` per job: 1 when the scrape answered, 0 when it did not. `fired` writes them as
 a promtool unit test's input series and asks promtool which alerts fired.
 
 Time is stretched: the rules wait minutes (`for: 10m`, `[15m]` windows) where a test run
 lasts seconds, so each one-second scrape is replayed as one scrape a minute (60x). What
 the test then shows is that the names, labels and values the services really export
 during the fault make the rule fire, and that a run without that fault leaves it quiet.
-A scrape that failed (a service down or paused) is a gap, as Prometheus would have it.
+A scrape that failed (a service down or paused) is a gap in that service's series and a 0 in
+its `up`, as Prometheus would have it.
 """
 from __future__ import annotations
 
@@ -65,7 +67,9 @@ class Scraper:
             try:
                 text = client.get(f"{url}/metrics").text
             except httpx.HTTPError:
+                now[_series("up", {"job": job, "system": "netreport"})] = 0.0
                 continue  # a gap in this service's series
+            now[_series("up", {"job": job, "system": "netreport"})] = 1.0
             now |= {_series(sample.name, {"job": job, **sample.labels}): sample.value
                     for family in text_string_to_metric_families(text) for sample in family.samples
                     if sample.name in WATCHED}
