@@ -12,8 +12,10 @@ In one run, on a fresh Kafka and database:
      database commands per report, by service and command, from the services' own counters;
   4. a fixed offered load of --rate reports/s for --fixed-seconds: `p50_ms`, `p95_ms`, `p99_ms`;
      and first the same at half the measured saturation: `half_load_*`;
-  5. growth: reports through the same pipeline until --stored are stored, then the saturation
-     run again: `growth_ratio` = its throughput ÷ the empty database's;
+  5. growth: the database filled until it holds --stored reports (by default with bulk copies
+     of the documents the pipeline itself wrote so far, bench/e2e/replicate.py; or with
+     --preload pipeline through the pipeline, at its own rate), then the saturation run again:
+     `growth_ratio` = its throughput ÷ the empty database's;
   6. the resident memory of every process at the end.
 The last line printed is one JSON object with every figure.
 """
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -31,6 +34,7 @@ from typing import Any
 
 from bench.e2e import db_ceiling, relay_baseline
 from bench.e2e.load import ReplyWatcher, Run, closed_loop, open_loop
+from bench.e2e.replicate import replicate
 from tests.support.synthetic import reports
 from bench.e2e.system import Services, diff
 from deploy.local.infra import start_local_infra
@@ -113,8 +117,14 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             log(f"fixed load {half_rate}/s (half of saturation): {half}")
             fixed = await fixed_load(system, watcher, args.rate, args.fixed_seconds, seed=3)
             log(f"fixed load {args.rate}/s: {fixed}")
-            grown = await preload(system, watcher, args.stored,
-                                  200 + empty["reports"] + half["reports"] + fixed["reports"])
+            so_far = 200 + empty["reports"] + half["reports"] + fixed["reports"]
+            if args.preload == "bulk":
+                started = time.monotonic()
+                held = await replicate(infra.mongo_uri, system.prefix.rstrip("-"), args.stored)
+                grown = {"stored": held, "preload_rps": round((held - so_far) / (time.monotonic() - started), 1)}
+                log(f"stored {held} reports by bulk copies of the pipeline's own documents ({grown['preload_rps']}/s)")
+            else:
+                grown = await preload(system, watcher, args.stored, so_far)
             stored, _ = await saturation(system, watcher, args.reports, seed=4)
             log(f"saturation with {grown['stored']} stored: {stored}")
         finally:
@@ -132,14 +142,14 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "half_load_rps": half_rate, "half_load_p50_ms": half["p50_ms"], "half_load_p95_ms": half["p95_ms"],
         "half_load_p99_ms": half["p99_ms"], "half_load_answered": f"{half['answered']}/{half['reports']}",
         "saturation_p50_ms": empty["p50_ms"], "saturation_p99_ms": empty["p99_ms"],
-        "stored_before_growth_run": grown["stored"], "preload_rps": grown["preload_rps"],
+        "stored_before_growth_run": grown["stored"], "preload": args.preload, "preload_rps": grown["preload_rps"],
         "stored_throughput_rps": stored["throughput_rps"],
         "growth_ratio": round(stored["throughput_rps"] / sat, 3) if sat else None,
         "db_ops_per_report": ops_total, "db_ops_per_report_by_service": ops_by,
         "db_batched_docs_per_s": round(ceiling["db_batched_docs_per_s"]),
         **{k: round(v) for k, v in ceiling.items() if k != "db_batched_docs_per_s"},
         "cpu_ms_per_report": empty.get("cpu_ms_per_report"), "cores_used": empty.get("cores_used"),
-        "rss_mb": rss, "reports": args.reports,
+        "rss_mb": rss, "reports": args.reports, "mongo_cache_mb": int(os.environ.get("LOCAL_MONGO_CACHE_MB", "256")),
     }
 
 
@@ -150,7 +160,14 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="offered load for the latency run, reports/s")
     parser.add_argument("--fixed-seconds", type=float, default=30.0)
     parser.add_argument("--stored", type=int, default=50_000, help="reports stored before the growth run")
+    parser.add_argument("--mongo-cache-mb", type=int, default=None,
+                        help="the local database's page cache (default 256; 16 is H2's own, as before stop 24)")
+    parser.add_argument("--preload", choices=("bulk", "pipeline"), default="bulk",
+                        help="how the growth run's reports are stored: bulk copies of the pipeline's own "
+                             "documents (bench/e2e/replicate.py, minutes) or through the pipeline (its own rate)")
     args = parser.parse_args()
+    if args.mongo_cache_mb is not None:  # read by deploy.local.servers.MongoServer
+        os.environ["LOCAL_MONGO_CACHE_MB"] = str(args.mongo_cache_mb)
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as tmp:
         result = asyncio.run(bench(args, Path(tmp)))
     print(json.dumps(result, ensure_ascii=False))

@@ -105,8 +105,7 @@ def cpu_seconds(pid: int) -> float:
 async def one_cache(cache_mb: int, stored: int, steps: int, seconds: float) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="db-growth-") as tmp:
-        server = MongoServer(data_dir=Path(tmp), port=free_port(),
-                             jvm_options=(f"-Dnetreport.mvstore.cacheMb={cache_mb}",))
+        server = MongoServer(data_dir=Path(tmp), port=free_port(), cache_mb=cache_mb)
         with server:
             client = AsyncMongoClient(server.uri, tz_aware=True)
             db, rng, have = client["growth"], random.Random(7), 0

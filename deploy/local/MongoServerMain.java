@@ -69,7 +69,10 @@ public final class MongoServerMain {
          * thousand stored reports most reads then missed it: a thread dump of the benchmark's
          * database showed its workers in Page.read, deserializing pages (Java serialization)
          * read back from the file, and the cost per report grew with the data. The cache holds
-         * decoded pages, so a larger one turns those reads into lookups.
+         * decoded pages, so a larger one turns those reads into lookups. H2 underestimates what
+         * decoded documents weigh: a heap histogram with 50,000 reports stored showed a 512 MB
+         * cache holding ~850 MB of them, and the 1.5 GB heap in full collections a third of the
+         * time; 256 MB (about 450 MB of heap) holds the recent pages the pipeline works on.
          */
         private static MVStore openStore(String file, int cacheMb) {
             LOG.info("opening MVStore in '{}' with a {} MB page cache", file, cacheMb);
@@ -102,7 +105,7 @@ public final class MongoServerMain {
         String file = args[2];
 
         // Overridable for measuring (bench/db_growth.py compares it with H2's own default, 16).
-        int cacheMb = Integer.getInteger("netreport.mvstore.cacheMb", 512);
+        int cacheMb = Integer.getInteger("netreport.mvstore.cacheMb", 256);
         H2Backend backend = new DurableH2Backend(file, cacheMb);
         backend.version(ANNOUNCED);
         MongoServer server = new MongoServer(backend);

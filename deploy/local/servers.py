@@ -31,7 +31,8 @@ DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_MONGO_PORT = 19092, 19093, 
 # 256 MB with the serial collector: fine for the tests, but under sustained load (the
 # benchmark, past ~10k reports) it spent 44 % of its CPU in garbage collection (jstat: a
 # full GC every 2 s) and the pipeline fell to a fifth of its speed. A larger young
-# generation and the parallel collector keep it out of that (bench/README.md).
+# generation and the parallel collector keep it out of that (bench/README.md). Its heap also
+# holds the H2 page cache (MongoServer.cache_mb, about 450 MB of heap at 256 MB): 1.5 GB.
 # log4j's own shutdown hook races the servers' hooks and cuts their last lines ("shut down
 # completed"); without it the file appender (flushing each line) logs to the very end.
 _JVM_COMMON = ["-Djava.awt.headless=true", "-Dlog4j2.shutdownHookEnabled=false"]
@@ -330,8 +331,9 @@ class MongoServer(_JavaServer):
     file holding every database), logs/mongo.log."""
 
     port: int = DEFAULT_MONGO_PORT
-    # Extra JVM options, for measuring (bench/db_growth.py sets the page cache with them).
-    jvm_options: tuple[str, ...] = ()
+    # The H2 page cache in MB (MongoServerMain.java says why 256); LOCAL_MONGO_CACHE_MB or
+    # this field change it for measuring (bench/db_growth.py, bench_e2e --mongo-cache-mb).
+    cache_mb: int = field(default_factory=lambda: int(os.environ.get("LOCAL_MONGO_CACHE_MB", "256")))
     name = "mongo"
 
     @property
@@ -345,7 +347,7 @@ class MongoServer(_JavaServer):
         return self.data_dir / "mongo.mv"
 
     def _command(self, arts: Artifacts) -> list[str]:
-        return [java_tool(), *MONGO_JVM, *self.jvm_options, *self._log_props(), self._marker(), "-cp", arts.classpath,
+        return [java_tool(), *MONGO_JVM, f"-Dnetreport.mvstore.cacheMb={self.cache_mb}", *self._log_props(), self._marker(), "-cp", arts.classpath,
                 "MongoServerMain", HOST, str(self.port), str(self.store_file)]
 
     def _probe(self, timeout: float) -> str | None:
