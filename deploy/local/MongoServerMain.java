@@ -71,7 +71,7 @@ public final class MongoServerMain {
          * read back from the file, and the cost per report grew with the data. The cache holds
          * decoded pages, so a larger one turns those reads into lookups. H2 underestimates what
          * decoded documents weigh: a heap histogram with 50,000 reports stored showed a 512 MB
-         * cache holding ~850 MB of them, and the 1.5 GB heap in full collections a third of the
+         * cache holding ~850 MB of them, and the heap in full collections a third of the
          * time; 256 MB (about 450 MB of heap) holds the recent pages the pipeline works on.
          */
         private static MVStore openStore(String file, int cacheMb) {

@@ -32,12 +32,14 @@ DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_MONGO_PORT = 19092, 19093, 
 # benchmark, past ~10k reports) it spent 44 % of its CPU in garbage collection (jstat: a
 # full GC every 2 s) and the pipeline fell to a fifth of its speed. A larger young
 # generation and the parallel collector keep it out of that (bench/README.md). Its heap also
-# holds the H2 page cache (MongoServer.cache_mb, about 450 MB of heap at 256 MB): 1.5 GB.
+# holds the H2 page cache (MongoServer.cache_mb, about 450 MB of heap at 256 MB), and pages
+# read into it on a miss outlive a small young generation: with 256 MB of it the old one
+# filled with evicted pages and a full collection came every 17 s; 512 MB in a 2 GB heap.
 # log4j's own shutdown hook races the servers' hooks and cuts their last lines ("shut down
 # completed"); without it the file appender (flushing each line) logs to the very end.
 _JVM_COMMON = ["-Djava.awt.headless=true", "-Dlog4j2.shutdownHookEnabled=false"]
 KAFKA_JVM = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", *_JVM_COMMON]
-MONGO_JVM = ["-Xms512m", "-Xmx1536m", "-Xmn256m", "-XX:+UseParallelGC", *_JVM_COMMON]
+MONGO_JVM = ["-Xms768m", "-Xmx2g", "-Xmn512m", "-XX:+UseParallelGC", *_JVM_COMMON]
 STOP_TIMEOUT = 30.0
 
 

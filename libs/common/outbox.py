@@ -8,10 +8,16 @@ in one update per collection. Nothing is pulled before Kafka acknowledged it.
 
 What the relay holds in memory is only a shortcut: a crash, a Kafka outage or a write
 whose hand-over never came leaves the entries in their documents, and the sweep finds
-them (at start, then every `sweep_every_s`). The sweep is the only query that is not by
-`_id`, on a slow timer, never per message or per pass; entries younger than `settle_s`
-are left to the instance that staged them. Duplicates a crash may cause are skipped
-downstream by event id.
+them: at start, again `settle_s` later (what the crashed process had staged just before it
+died is older than that by then), then every `sweep_every_s`. The sweep is the only query
+that is not by `_id`, on a slow timer, never per message or per pass; entries younger than
+`settle_s` are left to the instance that staged them. Duplicates a crash may cause are
+skipped downstream by event id.
+
+Every write of this process hands its entries over, so the timed sweep is only the net
+under what a crash of ANOTHER instance left and nobody restarted: five minutes by default.
+On mongo-java-server it reads the whole collection (no partial index there), and at 30 s
+it was the largest periodic scan left once 50,000 reports were stored (bench/README.md).
 
 An entry Kafka refuses for good (too large, an invalid or forbidden topic) is set aside
 into `_outbox_failed` with the reason, counted and logged, so it never blocks the rest.
@@ -65,7 +71,7 @@ class OutboxRelay:
     """Publishes the outbox entries of some collections."""
 
     def __init__(self, bus: Bus, collections: list[AsyncCollection] | None = None, service: str = "service", *,
-                 interval_s: float = 0.5, sweep_every_s: float = 30.0, settle_s: float = 10.0) -> None:
+                 interval_s: float = 0.5, sweep_every_s: float = 300.0, settle_s: float = 10.0) -> None:
         self.bus = bus
         self.collections: list[AsyncCollection] = []
         for collection in collections or []:
@@ -77,6 +83,7 @@ class OutboxRelay:
         self._pending: list[Staged] = []
         self._held: set[str] = set()  # event ids handed over and not yet pulled: the sweep leaves them
         self._swept_at = float("-inf")  # the first pass sweeps: what a crash left behind
+        self._sweeps = 0
         self._waker = Waker()
 
     def watch(self, collection: AsyncCollection) -> None:
@@ -124,7 +131,7 @@ class OutboxRelay:
         pending, self._pending = self._pending, []
         try:
             sent = await self.publish(pending)
-            if time.monotonic() - self._swept_at >= self.sweep_every_s:
+            if time.monotonic() - self._swept_at >= self._next_sweep_after_s():
                 sent += await self.sweep()
         finally:  # a failed pass above all: Kafka away is when the backlog grows
             self._show_backlog()
@@ -152,9 +159,14 @@ class OutboxRelay:
         metrics.OUTBOX_BACKLOG.labels(service=self.service).set(backlog)
         return backlog
 
+    def _next_sweep_after_s(self) -> float:
+        """The start sweep leaves entries younger than `settle`: the second one, that much later, takes them."""
+        return min(self.settle.total_seconds() + 1.0, self.sweep_every_s) if self._sweeps == 1 else self.sweep_every_s
+
     async def sweep(self, settle: timedelta | None = None) -> int:
         """Publish entries that were stored but never handed over (a crash, a lost poke)."""
         self._swept_at = time.monotonic()
+        self._sweeps += 1
         cutoff = utcnow() - (self.settle if settle is None else settle)
         found: list[Staged] = []
         for collection in self.collections:
