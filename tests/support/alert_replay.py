@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from pathlib import Path
 from types import TracebackType
@@ -36,9 +37,13 @@ REPLAYED_AS = "1m"  # one real second per minute of the rules' time
 class Scraper:
     """`with Scraper(urls):` scrapes while the block runs."""
 
-    def __init__(self, urls: dict[str, str], every_s: float = 1.0) -> None:
+    def __init__(self, urls: dict[str, str], every_s: float = 1.0, timeout_s: float = 5.0) -> None:
         self.urls = urls
         self.every_s = every_s
+        # A real scrape waits 10 s (Prometheus' scrape_timeout): a service slow to answer on a
+        # loaded machine is up, only one that does not answer at all is down. The services are
+        # scraped side by side, so one that hangs does not delay the others' samples.
+        self.timeout_s = timeout_s
         self.scrapes = 0
         # series (name and labels, as PromQL writes them) -> one value or None per scrape
         self.series: dict[str, list[float | None]] = defaultdict(list)
@@ -54,7 +59,7 @@ class Scraper:
         self._thread.join(30)
 
     def _run(self) -> None:
-        with httpx.Client(timeout=self.every_s) as client:
+        with httpx.Client(timeout=self.timeout_s) as client:
             next_at = time.monotonic()
             while not self._stop.is_set():
                 self._scrape(client)
@@ -62,14 +67,19 @@ class Scraper:
                 self._stop.wait(max(next_at - time.monotonic(), 0))
 
     def _scrape(self, client: httpx.Client) -> None:
-        now: dict[str, float] = {}
-        for job, url in self.urls.items():
+        def get(url: str) -> str | None:
             try:
-                text = client.get(f"{url}/metrics").text
+                return client.get(f"{url}/metrics").text
             except httpx.HTTPError:
-                now[_series("up", {"job": job, "system": "netreport"})] = 0.0
+                return None
+
+        with ThreadPoolExecutor(max_workers=len(self.urls) or 1) as pool:
+            texts = dict(zip(self.urls, pool.map(get, self.urls.values())))
+        now: dict[str, float] = {}
+        for job, text in texts.items():
+            now[_series("up", {"job": job, "system": "netreport"})] = 0.0 if text is None else 1.0
+            if text is None:
                 continue  # a gap in this service's series
-            now[_series("up", {"job": job, "system": "netreport"})] = 1.0
             now |= {_series(sample.name, {"job": job, **sample.labels}): sample.value
                     for family in text_string_to_metric_families(text) for sample in family.samples
                     if sample.name in WATCHED}
