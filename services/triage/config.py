@@ -286,3 +286,6 @@ class NormalizeConfig(Strict):
     simplify: dict[str, str]
     # Symbols that say a word (🔪 is a knife): read as that word before symbols are dropped.
     symbols: dict[str, str] = Field(default_factory=dict)
+    # Cantonese written characters (佢, 咗, 唔): read as the Mandarin word, so 佢话今晚去 and
+    # 唔敢出门 meet the same term lists as 他说今晚去 and 不敢出门.
+    dialect: dict[str, str] = Field(default_factory=dict)

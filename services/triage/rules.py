@@ -133,7 +133,7 @@ def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = N
     evasion = _parse(EvasionConfig, directory, "evasion")
     validity = _parse(ValidityConfig, directory, "validity")
     normalize_config = _parse(NormalizeConfig, directory, "normalize")
-    simplify = simplify_table({**normalize_config.simplify, **normalize_config.symbols})
+    simplify = simplify_table({**normalize_config.simplify, **normalize_config.dialect, **normalize_config.symbols})
     if model is None:
         model = _load_checked_model((directory / classifier.model_file).resolve())
     return TriageRules(
