@@ -32,6 +32,7 @@ def build_table(used: set[str] | None = None) -> dict[str, str]:
     }
 
 
+DIALECT_HEADER = "# Cantonese written characters read as the Mandarin word (佢 他, 咗 了, 唔 不); kept on regeneration.\n"
 SYMBOLS_HEADER = "# Symbols that say a word (🔪 a knife, 💣 a bomb): read as the word before symbols are dropped.\n"
 
 
@@ -39,10 +40,13 @@ def main() -> int:
     path = RULES_DIR / "normalize.yaml"
     loaded = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     existing, symbols = loaded.get("simplify", {}), loaded.get("symbols", {})
+    dialect = loaded.get("dialect", {})
     table = {**build_table(), **existing}
     items = sorted(table.items())
     lines = [", ".join(f"{t}: {s}" for t, s in items[i:i + 12]) for i in range(0, len(items), 12)]
     body = "simplify: {\n" + ",\n".join("  " + line for line in lines) + "\n}\n"
+    if dialect:  # kept as written by hand
+        body += DIALECT_HEADER + "dialect: {" + ", ".join(f"{k}: {v}" for k, v in dialect.items()) + "}\n"
     if symbols:  # kept as written by hand
         body += SYMBOLS_HEADER + "symbols: {" + ", ".join(f"{k}: {v}" for k, v in symbols.items()) + "}\n"
     path.write_text(HEADER + body, encoding="utf-8")

@@ -44,6 +44,19 @@ class ZoneCategory(Strict):
     from_categories: list[Category]
 
 
+class LookAlike(Strict):
+    """Violent words in content the reporter says is not real (a film, a game, a drill, a
+    cooking video) where the danger detector found no threat: the report is about what it
+    is, not about violence. `groups` and `despite` are danger.yaml term groups; `bonus`
+    log-odds go to `category` and the report is classified again (rules/classifier.yaml)."""
+
+    groups: list[str]
+    despite: list[str] = Field(default_factory=list)
+    from_categories: list[Category]
+    category: Category
+    bonus: float
+
+
 class ClassifierConfig(Strict):
     model_file: str
     tier_weights: dict[Tier, float]
@@ -53,6 +66,7 @@ class ClassifierConfig(Strict):
     danger_bonus: float = 0.0
     zone_danger_bonus: float = 0.0
     zone_category: dict[Zone, ZoneCategory] = Field(default_factory=dict)
+    look_alike: LookAlike | None = None
     # Ordinary words that contain a term (枪版 is a pirate copy, 砍一刀 a discount): every
     # shorter term inside one of them is not counted, in any term list.
     ordinary_words: list[str] = Field(default_factory=list)
@@ -272,3 +286,6 @@ class NormalizeConfig(Strict):
     simplify: dict[str, str]
     # Symbols that say a word (🔪 is a knife): read as that word before symbols are dropped.
     symbols: dict[str, str] = Field(default_factory=dict)
+    # Cantonese written characters (佢, 咗, 唔): read as the Mandarin word, so 佢话今晚去 and
+    # 唔敢出门 meet the same term lists as 他说今晚去 and 不敢出门.
+    dialect: dict[str, str] = Field(default_factory=dict)

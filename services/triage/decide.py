@@ -102,6 +102,25 @@ def _zone_category(result: Classification, danger: Danger, rules: TriageRules) -
     return dataclasses.replace(result, category=rule.category, reasons=[*result.reasons, reason])
 
 
+def _look_alike(text: NormalizedText, hits: Hits, report: ReportContent, rules: TriageRules,
+                result: Classification, danger: Danger) -> Classification:
+    """Violent words in a film, a game, a drill or a cooking video are what make such a report
+    read as 暴恐; when the reporter says it is not real and no danger signal found a threat,
+    the report is about that content (classifier.yaml `look_alike`). Only when the detector
+    found nothing: a threat said inside a film review still counts."""
+    rule = rules.classifier.look_alike
+    if rule is None or danger.level is not None or result.category not in rule.from_categories:
+        return result
+    found = [h.term for g in rule.groups for h in hits.group(f"danger:{g}")]
+    if not found or any(hits.group(f"danger:{g}") for g in rule.despite):
+        return result
+    again = classify(text, hits, rules, category_hint=report.category_hint, zone_hint=report.zone_hint,
+                     category_bonus={rule.category: rule.bonus}, predicted=result.model_output)
+    reason = Reason(rule="classifier.look_alike", terms=list(dict.fromkeys(found))[:6],
+                    detail=f"{rule.category} +{rule.bonus}: {result.category} -> {again.category}")
+    return dataclasses.replace(again, reasons=[*again.reasons, reason])
+
+
 def _as_valid(result: Classification) -> Classification:
     """The best real category of a report the classifier called invalid."""
     scores = {c: p for c, p in result.category_scores.items() if c != INVALID}
@@ -120,6 +139,7 @@ def triage_text(text: NormalizedText, hits: Hits, report: ReportContent, rules: 
     danger = _danger(text, hits, result, rules)
     result, danger = _implied(text, hits, report, rules, result, danger)
     result = _zone_category(result, danger, rules)
+    result = _look_alike(text, hits, report, rules, result, danger)
     if result.category == INVALID:
         if danger.level is None:
             return _invalid(invalid_by_class(text, hits, rules.validity), result.reasons, _scores(result))

@@ -126,10 +126,14 @@ def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = N
     zones = _parse(ZonesConfig, directory, "zones")
     severity = _parse(SeverityConfig, directory, "severity")
     danger = _parse(DangerConfig, directory, "danger")
+    if classifier.look_alike is not None:
+        unknown = set(classifier.look_alike.groups + classifier.look_alike.despite) - danger.terms.keys()
+        if unknown:
+            raise ValueError(f"{directory / 'classifier.yaml'}: look_alike: unknown danger.yaml term groups {sorted(unknown)}")
     evasion = _parse(EvasionConfig, directory, "evasion")
     validity = _parse(ValidityConfig, directory, "validity")
     normalize_config = _parse(NormalizeConfig, directory, "normalize")
-    simplify = simplify_table({**normalize_config.simplify, **normalize_config.symbols})
+    simplify = simplify_table({**normalize_config.simplify, **normalize_config.dialect, **normalize_config.symbols})
     if model is None:
         model = _load_checked_model((directory / classifier.model_file).resolve())
     return TriageRules(
