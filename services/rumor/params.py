@@ -56,6 +56,7 @@ class JoinParams(_Frozen):
     day_agree_bonus: float = Field(0.0, ge=0)
     day_conflict_penalty: float = Field(0.0, ge=0)
     object_conflict_penalty: float = Field(0.0, ge=0)
+    object_agree_bonus: float = Field(0.0, ge=0)
     fact_dominant_share: float = Field(0.5, gt=0, le=1)
 
 

@@ -73,17 +73,20 @@ def candidate_keys(report: RumorReport, params: RumorParams | None = None) -> li
     """Index keys to look up the claims this report may belong to."""
     params = params or default_params()
     features = featurize(report, params)
-    return _keys(features.vector, features.urls, params.text.query_key_terms)
+    return _keys(features.vector, features.urls, features.places.sites, params.text.query_key_terms)
 
 
-def claim_keys(centroid: Vector, urls: Sequence[str], params: RumorParams) -> tuple[str, ...]:
-    return tuple(_keys(centroid, urls, params.text.index_key_terms))
+def claim_keys(centroid: Vector, urls: Sequence[str], params: RumorParams, sites: Sequence[str] = ()) -> tuple[str, ...]:
+    return tuple(_keys(centroid, urls, sites, params.text.index_key_terms))
 
 
-def _keys(vector: Vector, urls: Sequence[str], k: int) -> list[str]:
+def _keys(vector: Vector, urls: Sequence[str], sites: Sequence[str], k: int) -> list[str]:
     # Words and bigrams only: single characters are shared by too many claims to narrow a lookup.
+    # Site names are blanked from the text (they say where), so they are keys of their own:
+    # "明秀小学食堂出事了" may share nothing else with the claim about 明秀小学.
     indexable = {t: w for t, w in vector.items() if not is_char_term(t)}
-    return [f"term:{t}" for t in top_terms(indexable, k)] + [f"url:{u}" for u in urls]
+    return ([f"term:{t}" for t in top_terms(indexable, k)] + [f"site:{s}" for s in sorted(sites)]
+            + [f"url:{u}" for u in urls])
 
 
 def is_live(profile: ClaimProfile, now: datetime, params: RumorParams | None = None) -> bool:
@@ -123,7 +126,8 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
                                districts=profile.districts, sites=profile.sites,
                                named_districts=profile.named_districts, city_scope=profile.city_scope,
                                report_count=profile.report_count)
-    verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places))
+    verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places),
+                             text=features.text)
     return CandidateScore(claim=profile, total=total + verdict.score, text=text, same_url=bool(same_urls),
                           reasons=tuple(reasons) + verdict.reasons)
 
@@ -190,7 +194,7 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
         "first_seen": min(profile.first_seen, report.reported_at),
         "last_seen": max(profile.last_seen, report.reported_at),
         "recent_times": tuple(sorted(profile.recent_times + (report.reported_at,)))[-cp.max_recent_times:],
-        "keys": claim_keys(centroid, urls, params),
+        "keys": claim_keys(centroid, urls, params, sorted(_count(profile.sites, places.sites))[:cp.max_urls]),
     })
 
 

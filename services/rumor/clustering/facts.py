@@ -75,7 +75,7 @@ def _dominant(counts: Mapping[str, int], share: float) -> set[str]:
 
 def compare_facts(report: Facts, claim: Mapping[str, Mapping[str, int]], params: JoinParams) -> tuple[float, list[Reason]]:
     """Penalty per kind of fact both state with no value in common (against the values most
-    of the claim's reports state); a bonus when they state the same line or day."""
+    of the claim's reports state); a bonus when they state the same line, day or thing (的士 = 出租车)."""
     score, reasons = 0.0, []
     for kind, values in sorted(report.items()):
         theirs = _dominant(claim.get(kind, {}), params.fact_dominant_share)
@@ -84,7 +84,8 @@ def compare_facts(report: Facts, claim: Mapping[str, Mapping[str, int]], params:
         base = kind.split(":")[0]
         shared = set(values) & theirs
         if shared:
-            bonus = {"line": params.line_agree_bonus, "day": params.day_agree_bonus}.get(base, 0.0)
+            bonus = {"line": params.line_agree_bonus, "day": params.day_agree_bonus,
+                     "object": params.object_agree_bonus}.get(base, 0.0)
             if bonus:
                 score += bonus
                 reasons.append(Reason(rule=f"rumor.fact.{base}_agree", detail=f"{kind}: {'、'.join(sorted(shared))}",

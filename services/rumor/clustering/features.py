@@ -23,6 +23,7 @@ class ReportFeatures(BaseModel):
     places: Places
     urls: tuple[str, ...]
     facts: Facts = {}  # line, day, object, happening (facts.py)
+    text: str = ""  # normalized, for a claim's site named without its site word (翠湖新城被封了)
 
 
 def gazetteer_for(params: PlaceParams) -> Gazetteer:
@@ -81,4 +82,4 @@ def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
                        quantity_weight=tp.quantity_weight)
     urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
     facts = extract_facts(norm, [t for t in features if t.startswith("k:")])
-    return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts)
+    return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts, text=norm)

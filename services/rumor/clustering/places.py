@@ -222,7 +222,8 @@ class ClaimPlaces(BaseModel):
     report_count: int = 0
 
 
-def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer) -> PlaceVerdict:
+def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer,
+                   text: str = "") -> PlaceVerdict:
     """Bonus when report and claim name the same city, district or site; penalty when cities differ."""
     report = with_claim_city(report, dominant(claim.cities, params.dominant_share), gaz)
     score, reasons = _compare_cities(report, claim.cities, claim.provinces, params, gaz)
@@ -243,19 +244,25 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         score += delta
         rule = "rumor.place.district_agree" if agree else "rumor.place.district_conflict"
         reasons.append(_reason(rule, agree or set(report.districts) | districts, delta, gaz))
-    site_score, site_reasons = compare_sites(report.sites, claim.sites, params)
+    site_score, site_reasons = compare_sites(report.sites, claim.sites, params, text)
     return PlaceVerdict(score + site_score, tuple(reasons + site_reasons))
 
 
-def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: JoinParams) -> tuple[float, list[Reason]]:
+def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: JoinParams,
+                  text: str = "") -> tuple[float, list[Reason]]:
     """Sites (`kind:name`, sites.py) compared kind by kind. One name inside the other is one
     site (翠湖新城 and 翠湖新城小区, 南田 of 南田实验小学); a kind both name with no name in
-    common is two places: the same rumor at two schools or two compounds is two claims."""
+    common is two places: the same rumor at two schools or two compounds is two claims.
+    A claim's site named in the report's `text` without its site word (翠湖新城被封了) agrees."""
     theirs_by_kind: dict[str, dict[str, int]] = {}
     for key, n in claim_sites.items():
         kind, _, name = key.rpartition(":")
         theirs_by_kind.setdefault(kind or "site", {})[name] = n
     agree, conflict = set(), set()
+    kinds = {key.rpartition(":")[0] or "site" for key in mine}
+    for kind, names in theirs_by_kind.items():
+        if kind not in kinds:
+            agree |= {n for n in dominant(names, params.dominant_share) if len(n) >= 2 and n in text}
     for key in mine:
         kind, _, name = key.rpartition(":")
         theirs = dominant(theirs_by_kind.get(kind or "site", {}), params.dominant_share)
