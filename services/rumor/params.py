@@ -111,6 +111,7 @@ class SiteWords(_Frozen):
     infixes: tuple[str, ...]  # 实验, 第一, ...: may stand between the name and the suffix
     kinds: dict[str, tuple[str, ...]] = {}  # kind -> its suffixes: only sites of one kind are compared
     not_names: tuple[str, ...] = ()  # words before a suffix that are not a name (孩子学校)
+    form_kinds: tuple[str, ...] = ()  # kinds also found by form alone, without a proper noun
 
 
 class PlaceNames(_Frozen):

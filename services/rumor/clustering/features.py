@@ -42,7 +42,7 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
     # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
     # alike because both say 青秀区. Places are compared separately (places.py).
-    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.end) for s in sites]
+    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.start + len(s.name)) for s in sites]
     return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
 
 

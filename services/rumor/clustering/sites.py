@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from services.rumor.clustering.segmentation import pos_tag
+from services.rumor.clustering.similarity import stopwords
 from services.rumor.params import place_names
 
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
 # Tags of words that can be part of a local name jieba does not know (秀/灵, 锦绣, 翠湖/新城).
-_NAME_TAGS = _PROPER | {"n", "ng", "a", "ag", "an", "j", "l", "x", "s", "b", "i"}
+_NAME_TAGS = _PROPER | {"n", "ng", "a", "ag", "an", "j", "b"}
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,5}")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _MAX_NAME = 4
@@ -38,20 +39,22 @@ class Site:
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[tuple[str, ...], frozenset[str], dict[str, str], frozenset[str]]:
+def _vocabulary() -> tuple[tuple[str, ...], frozenset[str], dict[str, str], frozenset[str], tuple[str, ...]]:
     words = place_names().sites
     kind_of = {suffix: kind for kind, suffixes in words.kinds.items() for suffix in suffixes}
+    by_form = tuple(s for s in sorted(words.suffixes, key=len, reverse=True) if kind_of.get(s) in words.form_kinds)
     return (tuple(sorted(words.suffixes, key=len, reverse=True)), frozenset(words.infixes), kind_of,
-            frozenset(words.not_names))
+            frozenset(words.not_names) | stopwords(), by_form)
 
 
 def find_sites(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:
     """Site names in the text, skipping spans already taken (division names)."""
-    suffixes, infixes, kind_of, not_names = _vocabulary()
+    suffixes, infixes, kind_of, not_names, by_form = _vocabulary()
     tagged = pos_tag(text)
     # Site words named by the words before them first: they give the whole name (翠湖新城小区),
     # where the proper-noun rule alone gives its last word (新城).
-    found = [s for i in range(len(tagged)) if (s := _site_at_suffix(tagged, i, suffixes, infixes, not_names, taken))]
+    found = [s for i in range(len(tagged))
+             if (s := _site_at_suffix(tagged, i, by_form, suffixes, infixes, not_names, taken))]
     for i, (word, flag, start) in enumerate(tagged):
         if flag not in _PROPER or _overlaps(start, start + len(word), taken):
             continue
@@ -88,17 +91,19 @@ def _site_before_word(word: str, start: int, following: list[tuple[str, str, int
     return Site(word, start, rest[0][2] + len(suffix)) if suffix else None
 
 
-def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, suffixes: tuple[str, ...], infixes: frozenset[str],
-                    not_names: frozenset[str], taken: Sequence[tuple[int, int]]) -> Site | None:
+def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[str, ...], suffixes: tuple[str, ...],
+                    infixes: frozenset[str], not_names: frozenset[str], taken: Sequence[tuple[int, int]]) -> Site | None:
     """A site word (or a token ending in one: 圩镇) at token i, named by the content words before it."""
     word, _, start = tagged[i]
     j = i + 1
-    if j < len(tagged) and tagged[j][0] in suffixes and word in suffixes:
+    if j < len(tagged) and tagged[j][0] in suffixes and word in suffixes or _overlaps(start, start + len(word), taken):
         return None  # 花园/小区: the site word is the later one
-    suffix = next((s for s in suffixes if word.endswith(s) and _CJK.fullmatch(word[:-len(s)] or "一")), None)
+    suffix = next((s for s in by_form if word.endswith(s) and _CJK.fullmatch(word[:-len(s)] or "一")), None)
     if suffix is None:
         return None
     head = word[:-len(suffix)]
+    if head and (head in not_names or head[0] in "一二两三四五六七八九十几这那每某"):
+        return None  # 一条街, 这所学校
     name, first = head, start
     k = i - 1
     while k >= 0 and tagged[k][0] in infixes and not head:
