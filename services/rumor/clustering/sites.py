@@ -20,7 +20,7 @@ from services.rumor.params import place_names
 
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
 # Tags of words that can be part of a local name jieba does not know (秀/灵, 锦绣, 翠湖/新城).
-_NAME_TAGS = _PROPER | {"n", "ng", "a", "ag", "an", "j", "b"}
+_NAME_TAGS = _PROPER | {"n", "ng", "a", "ag", "an", "j", "b", "x"}  # x: a rare character (埌东)
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,5}")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _MAX_NAME = 4
