@@ -2,7 +2,8 @@
 
 - `rules/params.yaml`: clustering and alert parameters (`RumorParams`);
 - `rules/places.yaml`: renamed divisions, nicknames, street and site words (`PlaceNames`);
-- `rules/synonyms.yaml`: event concepts (`Synonyms`); `rules/dialect.yaml`: 白话 -> Mandarin
+- `rules/synonyms.yaml`: event concepts (`Synonyms`); `rules/objects.yaml`: alternatives of a kind
+  (metro / bus / taxi) (`Objects`); `rules/dialect.yaml`: 白话 -> Mandarin
   (`Dialect`); `rules/stopwords.txt` and `rules/corpus.txt` are plain word lists and text.
 """
 from __future__ import annotations
@@ -49,6 +50,14 @@ class JoinParams(_Frozen):
     site_agree_bonus: float = 0.10
     dominant_share: float = Field(0.25, gt=0, le=1)
     concept_conflict_penalty: float = Field(0.0, ge=0)
+    site_conflict_penalty: float = Field(0.0, ge=0)
+    line_agree_bonus: float = Field(0.0, ge=0)
+    line_conflict_penalty: float = Field(0.0, ge=0)
+    day_agree_bonus: float = Field(0.0, ge=0)
+    day_conflict_penalty: float = Field(0.0, ge=0)
+    object_conflict_penalty: float = Field(0.0, ge=0)
+    object_agree_bonus: float = Field(0.0, ge=0)
+    fact_dominant_share: float = Field(0.5, gt=0, le=1)
 
 
 class PlaceParams(_Frozen):
@@ -100,6 +109,9 @@ class FeatureSuffixes(_Frozen):
 class SiteWords(_Frozen):
     suffixes: tuple[str, ...]  # 小学, 水库, ...: a proper name before one is a site
     infixes: tuple[str, ...]  # 实验, 第一, ...: may stand between the name and the suffix
+    kinds: dict[str, tuple[str, ...]] = {}  # kind -> its suffixes: only sites of one kind are compared
+    not_names: tuple[str, ...] = ()  # words before a suffix that are not a name (孩子学校)
+    form_kinds: tuple[str, ...] = ()  # kinds also found by form alone, without a proper noun
 
 
 class PlaceNames(_Frozen):
@@ -116,6 +128,10 @@ class Synonyms(RootModel[dict[str, tuple[str, ...]]]):
     """rules/synonyms.yaml: concept -> the words that name it."""
 
 
+class Objects(RootModel[dict[str, dict[str, tuple[str, ...]]]]):
+    """rules/objects.yaml: group of alternatives -> member -> the words that name it."""
+
+
 class Dialect(RootModel[dict[str, str | None]]):
     """rules/dialect.yaml: dialect or colloquial form -> Mandarin (blank: dropped)."""
 
@@ -128,6 +144,11 @@ def place_names() -> PlaceNames:
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
     return load_rule_file(Synonyms, RULES_DIR / "synonyms.yaml", empty_ok=True)
+
+
+@lru_cache(maxsize=1)
+def objects() -> Objects:
+    return load_rule_file(Objects, RULES_DIR / "objects.yaml", empty_ok=True)
 
 
 @lru_cache(maxsize=1)

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
+from services.rumor.clustering.facts import compare_facts, count_facts
 from services.rumor.clustering.features import ReportFeatures, featurize, gazetteer_for
 from services.rumor.params import RumorParams, default_params
-from services.rumor.clustering.places import ClaimPlaces, compare_places
+from services.rumor.clustering.places import ClaimPlaces, compare_places, with_claim_city
 from services.rumor.clustering.reports import RumorReport
 from services.rumor.clustering.similarity import Vector, cosine, is_char_term, shared_terms, top_terms
 
@@ -37,6 +38,7 @@ class ClaimProfile(BaseModel):
     sites: dict[str, int] = {}  # named sites below the county (南田小学 -> 南田)
     named_districts: dict[str, int] = {}  # districts the reports' own words name (places.Places)
     city_scope: int = 0  # reports whose words speak of the whole city (places.Places.city_scope)
+    facts: dict[str, dict[str, int]] = {}  # kind of fact -> value -> reports stating it (facts.py)
     urls: tuple[str, ...] = ()  # normalized target URLs
     accounts: tuple[str, ...] = ()
     report_count: int = 0
@@ -71,17 +73,20 @@ def candidate_keys(report: RumorReport, params: RumorParams | None = None) -> li
     """Index keys to look up the claims this report may belong to."""
     params = params or default_params()
     features = featurize(report, params)
-    return _keys(features.vector, features.urls, params.text.query_key_terms)
+    return _keys(features.vector, features.urls, features.places.sites, params.text.query_key_terms)
 
 
-def claim_keys(centroid: Vector, urls: Sequence[str], params: RumorParams) -> tuple[str, ...]:
-    return tuple(_keys(centroid, urls, params.text.index_key_terms))
+def claim_keys(centroid: Vector, urls: Sequence[str], params: RumorParams, sites: Sequence[str] = ()) -> tuple[str, ...]:
+    return tuple(_keys(centroid, urls, sites, params.text.index_key_terms))
 
 
-def _keys(vector: Vector, urls: Sequence[str], k: int) -> list[str]:
+def _keys(vector: Vector, urls: Sequence[str], sites: Sequence[str], k: int) -> list[str]:
     # Words and bigrams only: single characters are shared by too many claims to narrow a lookup.
+    # Site names are blanked from the text (they say where), so they are keys of their own:
+    # "明秀小学食堂出事了" may share nothing else with the claim about 明秀小学.
     indexable = {t: w for t, w in vector.items() if not is_char_term(t)}
-    return [f"term:{t}" for t in top_terms(indexable, k)] + [f"url:{u}" for u in urls]
+    return ([f"term:{t}" for t in top_terms(indexable, k)] + [f"site:{s}" for s in sorted(sites)]
+            + [f"url:{u}" for u in urls])
 
 
 def is_live(profile: ClaimProfile, now: datetime, params: RumorParams | None = None) -> bool:
@@ -114,19 +119,24 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
     if same_urls:
         total += params.join.url_bonus
         reasons.append(Reason(rule="rumor.url", detail="same target URL", terms=same_urls, score=params.join.url_bonus))
-    mine = {t for t in features.vector if t.startswith("k:")}
-    theirs = {t for t in profile.centroid if t.startswith("k:")}
-    if mine and theirs and not mine & theirs and params.join.concept_conflict_penalty:
-        total -= params.join.concept_conflict_penalty
-        reasons.append(Reason(rule="rumor.concept_conflict", detail="the report and the claim name different happenings",
-                              terms=sorted(mine | theirs), score=-params.join.concept_conflict_penalty))
+    fact_score, fact_reasons = compare_facts(features.facts, _claim_facts(profile), params.join)
+    total += fact_score
+    reasons += fact_reasons
     claim_places = ClaimPlaces(provinces=profile.provinces, cities=profile.cities,
                                districts=profile.districts, sites=profile.sites,
                                named_districts=profile.named_districts, city_scope=profile.city_scope,
                                report_count=profile.report_count)
-    verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places))
+    verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places),
+                             text=features.text)
     return CandidateScore(claim=profile, total=total + verdict.score, text=text, same_url=bool(same_urls),
                           reasons=tuple(reasons) + verdict.reasons)
+
+
+def _claim_facts(profile: ClaimProfile) -> dict[str, dict[str, int]]:
+    # A claim stored before facts were counted still has its happenings in the centroid.
+    if profile.facts or not profile.report_count:
+        return profile.facts
+    return {"happening": {t: 1 for t in profile.centroid if t.startswith("k:")}}
 
 
 def assign(report: RumorReport, candidates: Sequence[ClaimProfile], params: RumorParams | None = None) -> Assignment:
@@ -161,6 +171,7 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
     if report.id in profile.report_ids:
         return profile
     features = featurize(report, params)
+    places = with_claim_city(features.places, profile.cities, gazetteer_for(params.places))
     cp = params.claims
     centroid = _add(profile.centroid, features.vector, params.text.max_profile_terms)
     urls = _bounded_union(profile.urls, features.urls, cp.max_urls)
@@ -169,12 +180,13 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
         "version": profile.version + 1,
         "sample_texts": _samples(profile.sample_texts, report.text, cp.max_sample_texts),
         "centroid": centroid,
-        "provinces": _count(profile.provinces, features.places.provinces),
-        "cities": _count(profile.cities, features.places.cities),
-        "districts": _count(profile.districts, features.places.districts),
-        "sites": _count(profile.sites, features.places.sites),
-        "named_districts": _count(profile.named_districts, features.places.named_districts),
-        "city_scope": profile.city_scope + int(features.places.city_scope),
+        "provinces": _count(profile.provinces, places.provinces),
+        "cities": _count(profile.cities, places.cities),
+        "districts": _count(profile.districts, places.districts),
+        "sites": _count(profile.sites, places.sites),
+        "named_districts": _count(profile.named_districts, places.named_districts),
+        "city_scope": profile.city_scope + int(places.city_scope),
+        "facts": count_facts(profile.facts, features.facts),
         "urls": urls,
         "accounts": _bounded_union(profile.accounts, account, cp.max_urls),
         "report_count": profile.report_count + 1,
@@ -182,7 +194,7 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
         "first_seen": min(profile.first_seen, report.reported_at),
         "last_seen": max(profile.last_seen, report.reported_at),
         "recent_times": tuple(sorted(profile.recent_times + (report.reported_at,)))[-cp.max_recent_times:],
-        "keys": claim_keys(centroid, urls, params),
+        "keys": claim_keys(centroid, urls, params, sorted(_count(profile.sites, places.sites))[:cp.max_urls]),
     })
 
 

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
+from services.rumor.clustering.facts import Facts, extract_facts
 from services.rumor.clustering.gazetteer import Gazetteer, load_gazetteer
 from services.rumor.clustering.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
 from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
@@ -21,6 +22,8 @@ class ReportFeatures(BaseModel):
     vector: Vector
     places: Places
     urls: tuple[str, ...]
+    facts: Facts = {}  # line, day, object, happening (facts.py)
+    text: str = ""  # normalized, for a claim's site named without its site word (翠湖新城被封了)
 
 
 def gazetteer_for(params: PlaceParams) -> Gazetteer:
@@ -33,13 +36,13 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
     norm = blank(norm, contrast_spans(norm))
     places, mentions = extract_places(norm, gazetteer_for(params), words=segment(norm), **context)
     sites = find_sites(norm, [(m.start, m.end) for m in mentions])
-    return norm, places.model_copy(update={"sites": tuple(sorted({s.name for s in sites}))}), mentions, sites
+    return norm, places.model_copy(update={"sites": tuple(sorted({s.key for s in sites}))}), mentions, sites
 
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
     # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
     # alike because both say 青秀区. Places are compared separately (places.py).
-    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.end) for s in sites]
+    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.start + len(s.name)) for s in sites]
     return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
 
 
@@ -78,4 +81,5 @@ def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
                        bigram_weight=tp.bigram_weight, char_weight=tp.char_weight, concept_weight=tp.concept_weight,
                        quantity_weight=tp.quantity_weight)
     urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
-    return ReportFeatures(vector=vector, places=places, urls=urls)
+    facts = extract_facts(norm, [t for t in features if t.startswith("k:")])
+    return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts, text=norm)

@@ -57,7 +57,7 @@ def quantity_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUANTITY.finditer(text) if m.group(0) not in _NOT_QUANTITIES]
 
 
-_NOT_QUANTITIES = frozenset({"一", "一个", "一次", "一天", "一年", "十", "万", "千", "百", "一些", "一下"})
+_NOT_QUANTITIES = frozenset({"零", "一", "一个", "一次", "一天", "一年", "十", "万", "千", "百", "一些", "一下"})
 
 
 def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:

@@ -33,6 +33,9 @@ class Places(BaseModel):
     # named beside it is where the reporter stands, not where the rumor happens.
     city_scope: bool = False
     scope_words: tuple[str, ...] = ()  # 全市, 全城 ... as the text says them
+    # Districts a short name in the words may be, when nothing in the report says which city
+    # (兴宁: 南宁's 兴宁区 or 梅州's 兴宁市): the claim's city decides (with_claim_city).
+    maybe_districts: tuple[str, ...] = ()
 
 
 CITY_SCOPE_WORDS = ("全市", "全城", "市区", "整个城市", "全省", "全国")
@@ -150,8 +153,31 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
     named = tuple(d for d in own.districts if d in places.districts)
     scope_words = tuple(w for w in CITY_SCOPE_WORDS if w in text)
     city_scope = bool(scope_words) or bool(own.cities and not own.districts)
-    update = {"named_districts": named, "city_scope": city_scope, "scope_words": scope_words}
+    maybe = () if own.districts else tuple(sorted({
+        c for m in text_mentions + account_mentions if not m.strong and len(m.codes) > 1
+        for c in m.codes if gaz.divisions[c].level == "county"}))
+    update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
+              "maybe_districts": maybe}
     return places.model_copy(update=update), text_mentions
+
+
+def with_claim_city(report: Places, claim_cities: Mapping[str, int], gaz: Gazetteer) -> Places:
+    """The report with its ambiguous district name read in the claim's city, when the name
+    has exactly one district there: "兴宁这边停电" beside a 南宁 claim names 兴宁区."""
+    if not report.maybe_districts:
+        return report
+    cities = set(claim_cities)
+    if report.cities:
+        cities &= set(report.cities)
+    hits = tuple(c for c in report.maybe_districts if gaz.city_of(c) in cities)
+    if len(hits) != 1:
+        return report
+    city = gaz.city_of(hits[0])
+    return report.model_copy(update={
+        "districts": tuple(sorted(set(report.districts) | set(hits))), "named_districts": hits,
+        "cities": tuple(sorted(set(report.cities) | {city})) if city else report.cities,
+        "provinces": tuple(sorted(set(report.provinces) | {gaz.province_of(hits[0]) or ""} - {""})),
+        "maybe_districts": ()})
 
 
 def _most_named(mentions: list[Mention], cities: set[str], gaz: Gazetteer) -> set[str]:
@@ -196,8 +222,10 @@ class ClaimPlaces(BaseModel):
     report_count: int = 0
 
 
-def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer) -> PlaceVerdict:
+def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer,
+                   text: str = "") -> PlaceVerdict:
     """Bonus when report and claim name the same city, district or site; penalty when cities differ."""
+    report = with_claim_city(report, dominant(claim.cities, params.dominant_share), gaz)
     score, reasons = _compare_cities(report, claim.cities, claim.provinces, params, gaz)
     named = dominant(claim.named_districts, params.dominant_share)
     districts = dominant(claim.districts, params.dominant_share)
@@ -216,12 +244,49 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         score += delta
         rule = "rumor.place.district_agree" if agree else "rumor.place.district_conflict"
         reasons.append(_reason(rule, agree or set(report.districts) | districts, delta, gaz))
-    same_sites = sorted(set(report.sites) & set(claim.sites))
-    if same_sites:
-        # No penalty for different sites: one school is 南田小学 to one reporter and 南田实验小学 to another.
+    site_score, site_reasons = compare_sites(report.sites, claim.sites, params, text)
+    return PlaceVerdict(score + site_score, tuple(reasons + site_reasons))
+
+
+def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: JoinParams,
+                  text: str = "") -> tuple[float, list[Reason]]:
+    """Sites (`kind:name`, sites.py) compared kind by kind. One name inside the other is one
+    site (翠湖新城 and 翠湖新城小区, 南田 of 南田实验小学); a kind both name with no name in
+    common is two places: the same rumor at two schools or two compounds is two claims.
+    A claim's site named in the report's `text` without its site word (翠湖新城被封了) agrees."""
+    theirs_by_kind: dict[str, dict[str, int]] = {}
+    for key, n in claim_sites.items():
+        kind, _, name = key.rpartition(":")
+        theirs_by_kind.setdefault(kind or "site", {})[name] = n
+    agree, conflict = set(), set()
+    kinds = {key.rpartition(":")[0] or "site" for key in mine}
+    for kind, names in theirs_by_kind.items():
+        if kind not in kinds:
+            agree |= {n for n in dominant(names, params.dominant_share) if len(n) >= 2 and n in text}
+    for key in mine:
+        kind, _, name = key.rpartition(":")
+        theirs = dominant(theirs_by_kind.get(kind or "site", {}), params.dominant_share)
+        if not theirs:
+            continue
+        same = {t for t in theirs if t in name or name in t}
+        if same:
+            agree |= {name} | same
+        else:
+            conflict |= {key} | {f"{kind}:{t}" for t in theirs}
+    reasons, score = [], 0.0
+    if agree:
+        # One bonus however many sites agree; the texts must still agree (min_text).
         score += params.site_agree_bonus
-        reasons.append(Reason(rule="rumor.place.site_agree", detail="、".join(same_sites), terms=same_sites,
+        reasons.append(Reason(rule="rumor.place.site_agree", detail="、".join(sorted(agree)), terms=sorted(agree),
                               score=params.site_agree_bonus))
+    elif conflict and params.site_conflict_penalty:
+        score -= params.site_conflict_penalty
+        names = sorted(conflict)
+        reasons.append(Reason(rule="rumor.place.site_conflict", detail="、".join(names), terms=names,
+                              score=-params.site_conflict_penalty))
+    return score, reasons
+
+
     return PlaceVerdict(score, tuple(reasons))
 
 

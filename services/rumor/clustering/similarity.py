@@ -83,7 +83,7 @@ def quantity_terms(quantities: Iterable[str]) -> list[str]:
         match = _NUMBER_UNIT.fullmatch(quantity)
         if not match:
             continue
-        value = _value(match.group(1))
+        value = number_value(match.group(1))
         if value is None:
             continue
         out.append(f"{_QUANTITY}{value}")
@@ -99,12 +99,12 @@ _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
 _SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
-def _value(number: str) -> str | None:
+def number_value(number: str) -> str | None:
     """"72" -> "72", "三百" -> "300", "二十五" -> "25", "一半" -> "0.5", "百分之五十" -> "50%"."""
     if number == "一半":
         return "0.5"
     if number.startswith("百分之"):
-        inner = _value(number.removeprefix("百分之"))
+        inner = number_value(number.removeprefix("百分之"))
         return f"{inner}%" if inner else None
     if re.fullmatch(r"\d+(?:[.:]\d+)?", number):
         return number

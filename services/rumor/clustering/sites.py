@@ -1,8 +1,11 @@
-"""Named sites below the county level (南田小学, 长塘水库, 沙塘镇) found in a report.
+"""Named sites below the county level (南田小学, 长塘水库, 沙塘镇, 翠湖新城小区) found in a report.
 
-A site is found by form: a proper name (by jieba's part-of-speech tags) followed by a site
-word from `rules/places.yaml`. Its name is compared like a place, not as text: two rumors
-about one school are one claim only if they say the same thing happened there.
+A site is found by form: a name followed by a site word from `rules/places.yaml`. The name
+is a proper noun by jieba's part-of-speech tags, or, since jieba does not know most local
+names (秀灵小学, 吴圩镇 cut as 吴/圩镇), the one or two content words just before the site
+word. Its name is compared like a place, not as text, and only with sites of its kind
+(`Site.key`, "school:秀灵"): two rumors about one school are one claim only if they say the
+same thing happened there, and the same rumor about two schools is two claims.
 """
 from __future__ import annotations
 
@@ -12,10 +15,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from services.rumor.clustering.segmentation import pos_tag
+from services.rumor.clustering.similarity import stopwords
 from services.rumor.params import place_names
 
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
+# Tags of words that can be part of a local name jieba does not know (秀/灵, 锦绣, 翠湖/新城).
+_NAME_TAGS = _PROPER | {"n", "ng", "a", "ag", "an", "j", "b", "x"}  # x: a rare character (埌东)
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,5}")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_MAX_NAME = 4
 
 
 @dataclass(frozen=True)
@@ -23,27 +31,44 @@ class Site:
     name: str  # the proper part: 南田 of 南田实验小学
     start: int
     end: int  # end of the whole phrase (南田实验小学): where, not what; the event words carry the what
+    kind: str = "site"  # school, residence, township ... (rules/places.yaml sites.kinds)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.name}"
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[tuple[str, ...], frozenset[str]]:
+def _vocabulary() -> tuple[tuple[str, ...], frozenset[str], dict[str, str], frozenset[str], tuple[str, ...]]:
     words = place_names().sites
-    return tuple(sorted(words.suffixes, key=len, reverse=True)), frozenset(words.infixes)
+    kind_of = {suffix: kind for kind, suffixes in words.kinds.items() for suffix in suffixes}
+    by_form = tuple(s for s in sorted(words.suffixes, key=len, reverse=True) if kind_of.get(s) in words.form_kinds)
+    return (tuple(sorted(words.suffixes, key=len, reverse=True)), frozenset(words.infixes), kind_of,
+            frozenset(words.not_names) | stopwords(), by_form)
 
 
 def find_sites(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:
     """Site names in the text, skipping spans already taken (division names)."""
-    suffixes, infixes = _vocabulary()
+    suffixes, infixes, kind_of, not_names, by_form = _vocabulary()
     tagged = pos_tag(text)
-    sites = []
+    # Site words named by the words before them first: they give the whole name (翠湖新城小区),
+    # where the proper-noun rule alone gives its last word (新城).
+    found = [s for i in range(len(tagged))
+             if (s := _site_at_suffix(tagged, i, by_form, suffixes, infixes, not_names, taken))]
     for i, (word, flag, start) in enumerate(tagged):
         if flag not in _PROPER or _overlaps(start, start + len(word), taken):
             continue
         site = _site_in_token(word, start, suffixes) or _site_before_word(word, start, tagged[i + 1:i + 3],
                                                                             suffixes, infixes)
-        if site:
-            sites.append(site)
-    return sites
+        if site and not _overlaps(site.start, site.end, [(s.start, s.end) for s in found]):
+            found.append(site)
+    return [Site(s.name, s.start, s.end, kind_of.get(_suffix_of(text, s, suffixes), "site"))
+            for s in sorted(found, key=lambda s: s.start)]
+
+
+def _suffix_of(text: str, site: Site, suffixes: tuple[str, ...]) -> str:
+    phrase = text[site.start:site.end]
+    return next((s for s in suffixes if phrase.endswith(s)), "")
 
 
 def _site_in_token(word: str, start: int, suffixes: tuple[str, ...]) -> Site | None:
@@ -64,6 +89,38 @@ def _site_before_word(word: str, start: int, following: list[tuple[str, str, int
         rest = rest[1:]
     suffix = next((s for s in suffixes if rest and rest[0][0].startswith(s)), None)
     return Site(word, start, rest[0][2] + len(suffix)) if suffix else None
+
+
+def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[str, ...], suffixes: tuple[str, ...],
+                    infixes: frozenset[str], not_names: frozenset[str], taken: Sequence[tuple[int, int]]) -> Site | None:
+    """A site word (or a token ending in one: 圩镇) at token i, named by the content words before it."""
+    word, _, start = tagged[i]
+    j = i + 1
+    if j < len(tagged) and tagged[j][0] in suffixes and word in suffixes or _overlaps(start, start + len(word), taken):
+        return None  # 花园/小区: the site word is the later one
+    suffix = next((s for s in by_form if word.endswith(s) and _CJK.fullmatch(word[:-len(s)] or "一")), None)
+    if suffix is None:
+        return None
+    head = word[:-len(suffix)]
+    if head and (head in not_names or head[0] in "一二两三四五六七八九十几这那每某"):
+        return None  # 一条街, 这所学校
+    name, first = head, start
+    k = i - 1
+    while k >= 0 and tagged[k][0] in infixes and not head:
+        k -= 1  # 凤凰/实验/中学: the infix stands between the name and the site word
+    while k >= 0:
+        prev, flag, pos = tagged[k]
+        if prev in suffixes and k == i - 1 and not head:
+            k -= 1  # 锦绣/花园/小区, 长塘/水库/大坝: the name stands before the first site word
+            continue
+        if (flag not in _NAME_TAGS or prev in not_names or not _CJK.fullmatch(prev) or prev in suffixes
+                or len(prev) + len(name) > _MAX_NAME or _overlaps(pos, pos + len(prev), taken)):
+            break
+        name, first = prev + name, pos
+        k -= 1
+    if len(name) < 2 or name in not_names:
+        return None
+    return Site(name, first, start + len(word))
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -35,3 +35,27 @@ def test_paraphrased_events_share_a_concept():
 def test_a_single_character_concept_needs_a_whole_word():
     text = "吓死我了"  # 死 here is an intensifier, not a death
     assert "death" not in concepts(text, [w for w, _ in segment(text)])
+
+
+def site_keys(text: str) -> list[str]:
+    return [site.key for site in find_sites(text)]
+
+
+def test_a_local_name_jieba_does_not_know_is_a_site_of_its_kind():
+    assert site_keys("秀灵小学中午吃了食堂的鸡腿") == ["school:秀灵"]
+    assert site_keys("吴圩镇明天整个镇停水") == ["township:吴圩"]
+    assert site_keys("翠湖新城小区有人确诊了") == ["residence:翠湖新城"]
+
+
+def test_words_before_a_site_word_that_are_not_names_are_not_sites():
+    assert site_keys("打电话问学校") == []
+    assert site_keys("我们小区都在传") == []
+    assert site_keys("只是一条街在检修") == []
+
+
+def test_facts_a_report_states():
+    from services.rumor.clustering.facts import extract_facts
+
+    facts = extract_facts("地铁一号线3月5号停运", ["k:suspend"])
+    assert facts["line"] == ("1",) and facts["day"] == ("5",) and facts["object:transport"] == ("metro",)
+    assert "line" not in extract_facts("10号楼停水", [])
