@@ -43,6 +43,23 @@ def topic_lag(partitions: Iterable[TopicPartition], committed: Mapping[TopicPart
     return sum(partition_lag(committed.get(tp), beginning.get(tp, 0), end.get(tp, 0)) for tp in partitions)
 
 
+UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION: the topic does not exist, so it holds nothing
+
+
+def answered(described: Iterable[Mapping]) -> dict[str, list[int]]:
+    """The partitions of each topic the broker answered for. A topic it does not know holds
+    nothing (no partitions: depth and lag 0); one it answered with another error (a leader
+    not elected yet, just after Kafka came back) is left out, so its gauges keep their last
+    value instead of dropping to 0 and back, which an alert on their growth reads as growth."""
+    out: dict[str, list[int]] = {}
+    for d in described:
+        if not d["error_code"]:
+            out[d["topic"]] = sorted(p["partition"] for p in d["partitions"])
+        elif d["error_code"] == UNKNOWN_TOPIC:
+            out[d["topic"]] = []
+    return out
+
+
 def _stop_if_cancelled() -> None:
     """A shutdown that a client library swallowed (or turned into its own error) still stops the loop."""
     task = asyncio.current_task()
@@ -93,8 +110,8 @@ class LagProbe:
         # Asked of the broker each pass: the consumer's own metadata holds no topic until its
         # first refresh (five minutes), and every gauge read 0 until then (the fault tests saw it).
         described = await admin.describe_topics(sorted(real(t) for t in topics))
-        known = {d["topic"]: sorted(p["partition"] for p in d["partitions"]) for d in described if not d["error_code"]}
-        parts = {t: [TopicPartition(real(t), p) for p in known.get(real(t), ())] for t in topics}
+        known = answered(described)
+        parts = {t: [TopicPartition(real(t), p) for p in known[real(t)]] for t in topics if real(t) in known}
         every = [tp for tps in parts.values() for tp in tps]
         beginning = await consumer.beginning_offsets(every) if every else {}
         end = await consumer.end_offsets(every) if every else {}
@@ -102,11 +119,11 @@ class LagProbe:
         for group in sorted({w.group for w in self.watches}):
             offsets = await admin.list_consumer_group_offsets(group)
             committed = {tp: meta.offset for tp, meta in offsets.items()}
-            for watch in (w for w in self.watches if w.group == group):
+            for watch in (w for w in self.watches if w.group == group and w.topic in parts):
                 lag = topic_lag(parts[watch.topic], committed, beginning, end)
                 metrics.CONSUMER_LAG.labels(group=group, topic=watch.topic).set(lag)
                 seen[f"{group} {watch.topic}"] = lag
-        for topic in sorted({w.topic for w in self.watches}):
+        for topic in sorted({w.topic for w in self.watches if dlq_topic(w.topic) in parts}):
             depth = sum(end.get(tp, 0) - beginning.get(tp, 0) for tp in parts[dlq_topic(topic)])
             metrics.DLQ_DEPTH.labels(topic=topic).set(depth)
             seen[dlq_topic(topic)] = depth
