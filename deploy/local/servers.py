@@ -34,7 +34,8 @@ DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_MONGO_PORT = 19092, 19093, 
 # generation and the parallel collector keep it out of that (bench/README.md). Its heap also
 # holds the H2 page cache (MongoServer.cache_mb, about 450 MB of heap at 256 MB), and pages
 # read into it on a miss outlive a small young generation: with 256 MB of it the old one
-# filled with evicted pages and a full collection came every 17 s; 512 MB in a 2 GB heap.
+# filled with evicted pages and a full collection came every 17 s: now a 512 MB young
+# generation in a 2 GB heap.
 # log4j's own shutdown hook races the servers' hooks and cuts their last lines ("shut down
 # completed"); without it the file appender (flushing each line) logs to the very end.
 _JVM_COMMON = ["-Djava.awt.headless=true", "-Dlog4j2.shutdownHookEnabled=false"]
