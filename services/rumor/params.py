@@ -1,7 +1,7 @@
 """Rumor's rule files (`rules/`), each validated by a pydantic model at load.
 
 - `rules/params.yaml`: clustering and alert parameters (`RumorParams`);
-- `rules/places.yaml`: renamed divisions, nicknames, street and site words (`PlaceNames`);
+- `rules/places.yaml`: divisions the national table lacks, former names, nicknames, street and site words (`PlaceNames`);
 - `rules/synonyms.yaml`: event concepts (`Synonyms`); `rules/objects.yaml`: alternatives of a kind
   (metro / bus / taxi) (`Objects`); `rules/dialect.yaml`: 白话 -> Mandarin
   (`Dialect`); `rules/stopwords.txt` and `rules/corpus.txt` are plain word lists and text.
@@ -115,9 +115,10 @@ class SiteWords(_Frozen):
 
 
 class PlaceNames(_Frozen):
-    """rules/places.yaml: the supplement to cpca's division table."""
+    """rules/places.yaml: the supplement to the national division table (libs.common.places)."""
 
-    extra_divisions: dict[Code, tuple[str, Code]] = {}  # code -> (name, parent city code)
+    extra_divisions: dict[Code, tuple[str, Code | None]] = {}  # code -> (name, parent city code)
+    former_names: dict[str, Code] = {}  # 横县 -> 450181 (横州市)
     aliases: dict[str, Code] = {}  # nickname or zone -> division code
     feature_suffixes: FeatureSuffixes
     stop_short_names: tuple[str, ...] = ()

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from libs.common.events import DepartmentRef, Division
-from services.dispatch.directory.models import Department, Landmark, Node, ReportCenter, Unit
+from libs.common.places.divisions import Node
+from services.dispatch.directory.models import Department, Landmark, ReportCenter, Unit
 from services.dispatch.directory.gazetteer import Gazetteer
 
 

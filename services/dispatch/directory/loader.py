@@ -1,19 +1,19 @@
 """Read the jurisdiction data files into a `Directory`, failing loudly on bad data.
 
-`load_directory(path)` reads the city file (e.g. nanning.yaml) and the files it names:
-the national division index, the report centers and the landmarks.
+`load_directory(path)` reads the city file (e.g. nanning.yaml) and the files it names (the
+report centers and the landmarks) over the national division table of `libs.common.places`.
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from libs.common.places.divisions import Node, read_divisions
 from services.dispatch.directory.directory import Directory
-from services.dispatch.directory.models import Landmark, Node, ReportCenter, Unit
+from services.dispatch.directory.models import Landmark, ReportCenter, Unit
 from services.dispatch.directory.gazetteer import build_gazetteer
 
 HERE = Path(__file__).parent
@@ -32,15 +32,6 @@ class DirectoryError(ValueError):
 def _read_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8") as f:
         return yaml.load(f, Loader=_Loader)
-
-
-def read_national(path: Path) -> dict[str, Node]:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = csv.reader(line for line in f if not line.startswith("#"))
-        if next(rows) != ["code", "level", "name", "parent"]:
-            raise DirectoryError(f"{path.name}: expected columns code, level, name, parent")
-        return {code: Node(code, level, name, parent or None)  # type: ignore[arg-type]
-                for code, level, name, parent in rows}
 
 
 def _units(entry: dict[str, Any], level: str, parent: str | None) -> Iterator[Unit]:
@@ -115,7 +106,7 @@ def load_directory(path: str | Path = DEFAULT_DIRECTORY) -> Directory:
     city_code = str(city_doc["code"])
     _check_city(units[city_code])
     owners = _department_units(units)
-    nodes = read_national(base / doc["national"])
+    nodes = read_divisions()
     _merge_nodes(nodes, units, province)
     landmarks = read_landmarks(base / doc["landmarks"], units, city_code) \
         if doc.get("landmarks") else ()

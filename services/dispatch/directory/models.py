@@ -1,19 +1,19 @@
 """The entries of the jurisdiction data files, validated when they are loaded.
 
-`Node` is one division anywhere in China (national index); `Unit` is a division of the
-center's own city with the departments that act there; `ReportCenter` takes transfers.
+`Node` is one division anywhere in China (the national table, `libs.common.places.divisions`);
+`Unit` is a division of the center's own city with the departments that act there;
+`ReportCenter` takes transfers.
 """
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from libs.common.events import DepartmentRef
+from libs.common.places.divisions import Level
 
-Level = Literal["province", "city", "county", "township", "village"]
-LEVELS: tuple[Level, ...] = ("province", "city", "county", "township", "village")
 DepartmentKind = Literal[
     "cac", "police", "market_regulation", "culture", "education", "health",
     "emergency_center", "leadership", "report_center", "township_office",
@@ -21,15 +21,6 @@ DepartmentKind = Literal[
 # A department code is the suffix of its Kafka topic `dispatch.<code>`: keep it to the
 # characters Kafka allows, lower-case ASCII so it also reads well in metrics labels.
 TOPIC_SUFFIX = re.compile(r"^[a-z0-9][a-z0-9._-]{0,200}$")
-
-
-class Node(NamedTuple):
-    """A division in the national index; a tuple because there are ~45,000 of them."""
-
-    code: str
-    level: Level
-    name: str
-    parent: str | None
 
 
 class Department(BaseModel):
