@@ -1,4 +1,8 @@
-"""Place names in Chinese text: the one scanner every resolver uses.
+"""Place names in Chinese text: the one table, naming rule and scanner every resolver uses.
+
+`divisions.py` loads the national division table (`china_divisions.csv`, NBS 2023: one data
+set for dispatch and rumor); `names.py` derives the names a division goes by (青秀区 and its
+short form 青秀) and says which short forms are ordinary words.
 
 `scan.py` holds the mechanism shared by dispatch (an address, weighed against the
 jurisdiction directory: `services/dispatch/directory/places.py`) and rumor (a report's
