@@ -25,6 +25,21 @@ def test_district_short_name_resolves_to_its_city(gaz):
     assert names(gaz, "沭阳拆迁补偿8千一平？群里都在传") == ({"宿迁市"}, {"沭阳县"})
 
 
+def test_a_former_county_name_is_the_division_it_became(gaz):
+    # 横县 became 横州市 in 2021; people still say 横县, and both must be one district
+    assert names(gaz, "南宁横县那边说要封路") == ({"南宁市"}, {"横州市"})
+    assert names(gaz, "横州市那边说要封路") == ({"南宁市"}, {"横州市"})
+
+
+def test_places_the_national_table_lacks_are_still_places(gaz):
+    assert gaz.label(gaz.province_of(next(h.code for h in gaz.names["香港"]))) == "香港特别行政区"
+
+
+def test_xinjiang_and_pudong_are_found_by_the_names_people_write(gaz):
+    assert names(gaz, "浦东这边地铁停运了")[1] == {"浦东新区"}
+    assert "新疆" in gaz.names and "新疆维吾尔" not in gaz.names
+
+
 def test_reporter_location_gives_city_and_district(gaz):
     assert names(gaz, "群里都在传这个消息", location="常州市武进区") == ({"常州市"}, {"武进区"})
 
