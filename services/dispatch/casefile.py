@@ -98,6 +98,26 @@ def recheck(recheck_id: str, urls: list[str], reported_by: str, at: datetime) ->
     return {"id": recheck_id, "state": "pending", "at": at, "attempts": 0, "urls": urls, "reported_by": reported_by}
 
 
+def chase_from(fields: dict[str, Any]) -> datetime | None:
+    """When the chase must next look at a case, from the fields one write sets: a write that
+    gives an open case a deadline (a new case, a new round, a raised severity) asks for its
+    reminder time; any other write leaves the case's queue entry as it was."""
+    if fields.get("deadline_at") is None or fields.get("status", "dispatched") not in OPEN_STATUSES:
+        return None
+    return min(t for t in (fields.get("reminder_at"), fields["deadline_at"]) if t is not None)
+
+
+def recheck_from(fields: dict[str, Any]) -> datetime | None:
+    """When the re-check must next look at a case, from the fields one write sets (a pending
+    re-check scheduled, or a pending one moved to a later attempt)."""
+    check = fields.get("recheck")
+    if isinstance(check, dict) and check.get("state") == "pending":
+        return check["at"]
+    if "recheck.at" in fields and fields.get("recheck.state", "pending") == "pending":
+        return fields["recheck.at"]
+    return None
+
+
 def open_case(doc: dict[str, Any]) -> OpenCase:
     route = doc["route"]
     return OpenCase(

@@ -1,7 +1,8 @@
 """Chasing open cases: reminders (催办), supervision (督办), escalation, the 09:00 digest.
 
-Pure: the scheduler calls `plan_chases(cases, now, ...)` and `morning_digest(cases, day, ...)`
-with its own clock and carries out what they return. Every action has a deterministic id,
+Pure: the scheduler calls `chases_for(case, now, ...)` for each case its queue says is due,
+then `next_due` for when to look again, and `morning_digest(cases, day, ...)`, with its own
+clock, and carries out what they return. Every action has a deterministic id,
 so a tick that runs twice (or a restarted scheduler) plans the same ids and the consumer
 of cases.events drops the duplicates.
 """
@@ -81,12 +82,38 @@ def plan_chases(cases: Iterable[OpenCase], now: datetime, policy: DeadlinePolicy
     """Everything due at `now` and not done yet, in case order."""
     actions: list[ChaseAction] = []
     for case in cases:
-        actions += _chases_for(case, now, policy, directory)
+        actions += chases_for(case, now, policy, directory)
     return actions
 
 
-def _chases_for(case: OpenCase, now: datetime, policy: DeadlinePolicy,
-                directory: Directory) -> list[ChaseAction]:
+def after(case: OpenCase, actions: Iterable[ChaseAction]) -> OpenCase:
+    """The case as it stands once `actions` are done (by this scheduler or another)."""
+    done: dict[str, object] = {}
+    for action in actions:
+        if action.kind == "reminder":
+            done["reminded"] = True
+        elif action.kind == "overdue":
+            done["overdue_notified"] = True
+        elif action.to_department is not None:
+            done["escalated_to"] = action.to_department
+    return case.model_copy(update=done)
+
+
+def next_due(case: OpenCase, now: datetime, policy: DeadlinePolicy, *,
+             directory: Directory) -> datetime | None:
+    """The earliest time after which `chases_for` has something to do for the case, or None
+    when nothing is left (reminded or past it, supervised and escalated as far as it goes)."""
+    times = []
+    if not case.reminded and now < case.deadline_at:
+        times.append(min(reminder_at(case.severity, case.dispatched_at, policy), case.deadline_at))
+    if not case.overdue_notified or (case.escalated_to is None
+                                     and next_escalation_level(case.department, directory) is not None):
+        times.append(case.deadline_at)
+    return min(times, default=None)
+
+
+def chases_for(case: OpenCase, now: datetime, policy: DeadlinePolicy,
+               directory: Directory) -> list[ChaseAction]:
     if now >= case.deadline_at:
         return _overdue(case, policy, directory)
     remind_at = min(reminder_at(case.severity, case.dispatched_at, policy), case.deadline_at)

@@ -4,12 +4,18 @@ and the open/overdue gauges (the re-check of removed content has its own loop, t
 `tick(now)` does one pass; the loop calls it with the injected clock. Tests call `tick`
 with a moved clock instead of sleeping. Every action is applied at most once (guarded by
 its deterministic id), so two instances or a restart never chase twice.
+
+A pass reads only the cases whose entry in the chase queue is due (store.py keeps the queue),
+not every open case: with every case open in the benchmark, planning over all of them each
+30 s made dispatch and the database slower the more had been stored. The gauges and the
+digest still need every open case: the gauges are counted on their own slower timer, the
+digest once a day, when it is due and not yet recorded.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from libs.common.events import CaseEvent, derive_event_id
@@ -17,8 +23,8 @@ from libs.common.logs import get_logger
 from libs.common.waker import Waker, run_worker
 from libs.common.topics import CASES_EVENTS, dispatch_topic
 from services.dispatch import announce, metrics
-from services.dispatch.casefile import open_case
-from services.dispatch.chase import ChaseAction, morning_digest, plan_chases
+from services.dispatch.casefile import OPEN_STATUSES, open_case
+from services.dispatch.chase import ChaseAction, after, chases_for, morning_digest, next_due
 from services.dispatch.deadlines import digest_time_on, local_day
 from services.dispatch.context import DispatchContext
 
@@ -29,8 +35,15 @@ log = get_logger(__name__)
 class ChaseScheduler:
     ctx: DispatchContext
     interval_s: float = 30.0
+    gauges_every: timedelta = timedelta(minutes=5)  # of the clock's time: a scan of every open case
+    batch: int = 500  # queue entries per pass; more wait for the next pass
+    _counted_at: datetime | None = field(default=None, init=False)
 
     async def run(self) -> None:
+        requeued = await self.ctx.store.requeue_open_cases()
+        if requeued:
+            log.info("chase_requeued", cases=requeued)
+
         async def one_tick() -> bool:
             await self.tick(self.ctx.clock.now())
             return False  # one pass per interval
@@ -40,16 +53,25 @@ class ChaseScheduler:
 
     async def tick(self, now: datetime) -> int:
         d = self.ctx
-        docs = [doc for doc in await d.store.open_cases() if doc.get("deadline_at")]
-        open_cases = [open_case(doc) for doc in docs]
+        due = await d.store.chase_queue.due(now, self.batch)
+        cases = await d.store.get_many(list(due)) if due else {}
         applied = 0
-        actions = plan_chases(open_cases, now, d.deadlines, directory=d.directory)
-        cases = await d.store.get_many(list({a.case_id for a in actions})) if actions else {}
-        for action in actions:
-            if action.case_id in cases:  # closed meanwhile: nothing to chase
-                applied += await self._apply(cases[action.case_id], action, now)
-        applied += await self._digest(open_cases, now)
-        self._measure(docs, now)
+        for case_id, was in due.items():
+            doc = cases.get(case_id)
+            if doc is None or doc.get("status") not in OPEN_STATUSES or not doc.get("deadline_at"):
+                await d.store.chase_queue.settle(case_id, was, None)  # closed or moved on: nothing to chase
+                continue
+            case = open_case(doc)
+            actions = chases_for(case, now, d.deadlines, d.directory)
+            for action in actions:
+                applied += await self._apply(doc, action, now)
+            # Done here or by another instance (the guard): either way the case waits for its next step.
+            await d.store.chase_queue.settle(case_id, was, next_due(after(case, actions), now, d.deadlines,
+                                                                    directory=d.directory))
+        applied += await self._digest(now)
+        if self._counted_at is None or not timedelta(0) <= now - self._counted_at < self.gauges_every:
+            self._measure([doc for doc in await d.store.open_cases() if doc.get("deadline_at")], now)
+            self._counted_at = now
         return applied
 
     async def _apply(self, case: dict[str, Any], action: ChaseAction, now: datetime) -> int:
@@ -74,11 +96,12 @@ class ChaseScheduler:
             return 1
         return 0
 
-    async def _digest(self, open_cases: list, now: datetime) -> int:
+    async def _digest(self, now: datetime) -> int:
         policy = self.ctx.deadlines
         day = local_day(now, policy)
-        if now < digest_time_on(day, policy):
+        if now < digest_time_on(day, policy) or await self.ctx.store.digest_recorded(day.isoformat()):
             return 0
+        open_cases = [open_case(doc) for doc in await self.ctx.store.open_cases() if doc.get("deadline_at")]
         events = []
         for digest in morning_digest(open_cases, day, policy):
             key = f"digest:{day.isoformat()}:{digest.department.code}"

@@ -6,8 +6,11 @@ produces go into the same update (outbox), and the case events among them also i
 case's `history`, which the operator API shows; every write that stored events hands them
 to the relay, which publishes them at once.
 
-Reads on the hot path are by `_id`; the chase reads a small projection of the open cases
-(a scan, on its own slow timer) and then only the cases it acts on, by `_id`.
+Reads on the hot path are by `_id`. The chase and the re-check find their work in queues of
+their own (libs/common/due_queue.py), kept here: every write that gives a case a deadline or
+a pending re-check schedules the case's entry first, in the same call, so no caller can
+forget it. Only the gauges, the 09:00 digest and the repair at start read every open case
+(a scan, on slow timers).
 """
 from __future__ import annotations
 
@@ -19,15 +22,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from libs.common.consumer import PermanentError
+from libs.common.due_queue import DueQueue
 from libs.common.events import CaseEvent
 from libs.common.inbox import DUPLICATE_KEY
 from libs.common.outbox import OutboxRelay, entry
 from services.dispatch.announce import Outgoing
-from services.dispatch.casefile import OPEN_STATUSES
+from services.dispatch.casefile import OPEN_STATUSES, chase_from, recheck_from
 
 HIDDEN = {"_outbox": 0}
 # What the chase plans from (casefile.open_case) and its gauges count: never the reports.
-BRIEF = {"route.department": 1, "severity": 1, "dispatched_at": 1, "deadline_at": 1, "reminded": 1,
+BRIEF = {"route.department": 1, "severity": 1, "dispatched_at": 1, "deadline_at": 1, "reminder_at": 1, "reminded": 1,
          "overdue_notified": 1, "escalated_to": 1, "department_code": 1, "dispatch_no": 1, "status": 1}
 
 
@@ -61,6 +65,8 @@ class DispatchStore:
         self.meta = db["meta"]
         self.rebuttals = db["rebuttals"]  # first publication per claim, for the upward reports
         self.corrections = db["corrections"]  # the review queue's labelled examples, for triage's training
+        self.chase_queue = DueQueue(db["chase_queue"])  # open cases, at their next reminder or deadline
+        self.recheck_queue = DueQueue(db["recheck_queue"])  # cases with a pending re-check, at its time
         self.relay = relay
         if relay is not None:
             relay.watch(self.cases)
@@ -73,7 +79,14 @@ class DispatchStore:
     async def create_indexes(self) -> None:
         await self.cases.create_index([("status", ASCENDING), ("deadline_at", ASCENDING)])
         await self.cases.create_index([("department_code", ASCENDING), ("status", ASCENDING)])
-        await self.cases.create_index([("recheck.state", ASCENDING), ("recheck.at", ASCENDING)])
+        await self.cases.create_index([("recheck.state", ASCENDING), ("recheck.at", ASCENDING)])  # the requeue at start
+        await self.chase_queue.create_indexes()
+        await self.recheck_queue.create_indexes()
+
+    async def _schedule(self, changes: list[tuple[str, dict[str, Any]]]) -> None:
+        """Queue entries for the writes about to be made (case id, the fields each sets)."""
+        await self.chase_queue.schedule({key: at for key, fields in changes if (at := chase_from(fields))})
+        await self.recheck_queue.schedule({key: at for key, fields in changes if (at := recheck_from(fields))})
 
     async def record_rebuttal(self, claim_id: str, rebuttal_id: str | None, published_at: datetime) -> None:
         """Idempotent: the earliest publication of a claim's rebuttal is what the reports count."""
@@ -95,6 +108,7 @@ class DispatchStore:
         id that exists already, made by another instance or before a crash, is not)."""
         if not new:
             return set()
+        await self._schedule([(doc["_id"], doc) for doc, _ in new])
         docs = [doc | {"_outbox": _outbox(events), "history": _history(events)} for doc, events in new]
         failed: set[int] = set()
         try:
@@ -119,6 +133,7 @@ class DispatchStore:
             update["$addToSet"] = {"target_urls": {"$each": urls}}
         if change:
             update["$set"] = change
+            await self._schedule([(case_id, change)])
         result = await self.cases.update_one(
             {"_id": case_id, "reports.report_id": {"$ne": report["report_id"]}, **(guard or {})}, update)
         if result.modified_count == 1:
@@ -129,6 +144,8 @@ class DispatchStore:
     async def apply(self, case_id: str, guard: dict[str, Any], change: dict[str, Any], events: Outgoing) -> bool:
         """A guarded change with the events it produces, atomically."""
         change = dict(change)
+        if "$set" in change:
+            await self._schedule([(case_id, change["$set"])])
         if events:
             change["$push"] = {**change.get("$push", {}), **_pushes(events)}
         result = await self.cases.update_one({"_id": case_id, **guard}, change)
@@ -138,14 +155,29 @@ class DispatchStore:
         return False
 
     async def open_cases(self) -> list[dict[str, Any]]:
-        """Every open case, as the chase's small projection (BRIEF)."""
+        """Every open case, as the chase's small projection (BRIEF): a scan, for slow timers."""
         cursor = self.cases.find({"status": {"$in": list(OPEN_STATUSES)}}, BRIEF)
         return [doc async for doc in cursor]
 
-    async def rechecks_due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
-        cursor = self.cases.find({"recheck.state": "pending", "recheck.at": {"$lte": now}}, {"_id": 1}).limit(limit)
-        ids = [doc["_id"] async for doc in cursor]
-        return list((await self.get_many(ids)).values()) if ids else []
+    async def requeue_open_cases(self) -> int:
+        """At start: queue the open cases stored before the chase queue existed, or whose entry
+        a crash between the two writes lost (one scan); returns how many."""
+        queued = await self.chase_queue.keys()
+        missing = [(doc["_id"], doc) for doc in await self.open_cases() if doc["_id"] not in queued]
+        await self._schedule(missing)
+        return len(missing)
+
+    async def requeue_rechecks(self) -> int:
+        """At start, as `requeue_open_cases`, for the pending re-checks."""
+        queued = await self.recheck_queue.keys()
+        missing = [(doc["_id"], {"recheck": doc["recheck"]})
+                   async for doc in self.cases.find({"recheck.state": "pending"}, {"recheck": 1})
+                   if doc["_id"] not in queued]
+        await self._schedule(missing)
+        return len(missing)
+
+    async def digest_recorded(self, day: str) -> bool:
+        return await self.meta.find_one({"_id": f"digest:{day}"}, {"_id": 1}) is not None
 
     async def list_cases(self, *, department: str | None, open_only: bool, overdue_at: datetime | None,
                          limit: int) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ class RumorSettings(ServiceSettings):
     delivery_timeout_s: float = Field(10.0, gt=0)
     delivery_concurrency: int = Field(100, ge=1)  # open HTTP connections to channels at once
 
-    gauges_interval_s: float = Field(15.0, gt=0)
+    gauges_interval_s: float = Field(60.0, gt=0)  # a count over the claims: a slow timer
     site_name: str | None = None  # defaults to the matrix file's site_name
 
     def retry_policy(self) -> RetryPolicy:

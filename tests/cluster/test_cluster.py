@@ -182,7 +182,8 @@ INDEXES = {
                "snapshot_queue": {(("next_at", 1),)}, "platform_callbacks": {(("state", 1), ("next_at", 1))},
                "webhook_signatures": {(("expires_at", 1),)}, "evidence_snapshots": {(("record.report_id", 1),)}},
     "dispatch": {"cases": {(("status", 1), ("deadline_at", 1)), (("department_code", 1), ("status", 1)),
-                           (("recheck.state", 1), ("recheck.at", 1)), OUTBOX}, "meta": {OUTBOX}},
+                           (("recheck.state", 1), ("recheck.at", 1)), OUTBOX}, "meta": {OUTBOX},
+                 "chase_queue": {(("at", 1),)}, "recheck_queue": {(("at", 1),)}},
     "rumor": {"claims": {(("status", 1), ("last_seen", -1)), OUTBOX},
               "deliveries": {(("claim_id", 1), ("channel", 1)), OUTBOX}, "website_articles": {(("updated_at", -1),)}},
 }

@@ -102,3 +102,30 @@ async def test_a_general_case_is_not_chased_over_the_weekend(infra, topic_prefix
         assert (await d.case("case-wk"))["reminded"] is False
         await scheduler.tick(friday + timedelta(days=4, hours=6))
         assert (await d.case("case-wk"))["reminded"] is True
+
+
+async def test_the_chase_queue_holds_only_cases_with_work_ahead_and_is_repaired_at_start(infra, topic_prefix, mongo_db_name):
+    """A pass reads the cases its queue says are due, not every open case: a closed case
+    leaves the queue at its next due time, and a case stored without an entry (by a version
+    before the queue, or a crash between the two writes) is queued again when the scheduler
+    starts, then chased on time."""
+    async with running_dispatch(settings_for(infra, topic_prefix, mongo_db_name)) as d:
+        store = d.app.state.ctx.store
+        await d.send(triaged("case-q1", "r-1"), REPORTS_TRIAGED)  # important: 催办 at +18 h
+        await d.send(triaged("case-q2", "r-2"), REPORTS_TRIAGED)
+        await d.case_when("case-q1", lambda c: True)
+        await d.case_when("case-q2", lambda c: True)
+        assert set(await store.chase_queue.keys()) >= {"case-q1", "case-q2"}
+
+        await d.send(feedback("case-q2", "nn-city-police", "handled", "已查处"), CASES_FEEDBACK)
+        await d.case_when("case-q2", lambda c: c["status"] == "closed")
+        await store.chase_queue.collection.delete_one({"_id": "case-q1"})  # as if stored before the queue
+
+        scheduler = ChaseScheduler(d.app.state.ctx)
+        assert await store.requeue_open_cases() == 1  # what `run` does first
+        assert await scheduler.tick(START + timedelta(hours=18)) == 1  # q1's 催办; q2 closed: nothing
+        case = await d.case("case-q1")
+        assert case["reminded"] is True
+        queued = {doc["_id"]: doc["at"] async for doc in store.chase_queue.collection.find({})}
+        assert "case-q2" not in queued  # closed: dropped when it came due
+        assert queued["case-q1"] == case["deadline_at"]  # next: its deadline

@@ -23,7 +23,7 @@ from services.dispatch.casefile import OPEN_STATUSES
 from services.dispatch.statistics.query import census_cases
 
 log = get_logger(__name__)
-INTERVAL_S = 30.0  # a scan of the open and recently closed cases: a slow timer, never per message
+INTERVAL_S = 120.0  # a scan of the open and recently closed cases (all of them on mongo-java-server): a slow timer, never per message
 WINDOWS = {"24h": timedelta(hours=24), "30d": timedelta(days=30)}
 
 DUE_SOON = Gauge("netreport_cases_due_soon", "Open cases past their reminder time (催办) but not yet their deadline, per handling department", ["department"])

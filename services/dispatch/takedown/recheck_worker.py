@@ -41,6 +41,10 @@ class Rechecker:
     interval_s: float = 30.0
 
     async def run(self) -> None:
+        requeued = await self.ctx.store.requeue_rechecks()
+        if requeued:
+            log.info("recheck_requeued", cases=requeued)
+
         async def one_pass() -> bool:
             await self.tick(self.ctx.clock.now())
             return False
@@ -48,9 +52,22 @@ class Rechecker:
         await run_worker(one_pass, Waker(), interval_s=self.interval_s, failed_event="recheck_pass_failed")
 
     async def tick(self, now: datetime) -> int:
+        """The re-checks due now, found in their queue (store.py keeps it) rather than by a
+        query over every case."""
+        queue = self.ctx.store.recheck_queue
+        due = await queue.due(now, limit=100)
+        cases = await self.ctx.store.get_many(list(due)) if due else {}
         applied = 0
-        for case in await self.ctx.store.rechecks_due(now):
-            applied += await self._recheck(case, now)
+        for case_id, was in due.items():
+            check = (cases.get(case_id) or {}).get("recheck") or {}
+            if check.get("state") != "pending":
+                await queue.settle(case_id, was, None)  # done, or the case is gone
+            elif check["at"] > now:
+                await queue.settle(case_id, was, check["at"])
+            else:
+                applied += await self._recheck(cases[case_id], now)
+                # A retry scheduled a later attempt first (its `at` wins); otherwise it is done.
+                await queue.settle(case_id, was, None)
         return applied
 
     async def check(self, url: str) -> CheckResult:

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.dispatch.chase import OpenCase, morning_digest, next_escalation_level, plan_chases
+from services.dispatch.casefile import chase_from, recheck_from
+from services.dispatch.chase import OpenCase, after, chases_for, morning_digest, next_due, next_escalation_level, plan_chases
 from services.dispatch.deadlines import deadline_at
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -123,3 +124,58 @@ def test_digest_day_is_the_shanghai_calendar_day(open_case, deadline_policy):
     after_midnight = open_case("night", dispatched=at(2025, 3, 10, 0, 30))
     digests = morning_digest([late_evening, after_midnight], date(2025, 3, 10), deadline_policy)
     assert [i.case_id for i in digests[0].due_today] == ["evening"]
+
+
+def test_queue_walks_a_case_from_its_reminder_to_its_deadline_then_lets_it_go(
+        open_case, deadline_policy, directory):
+    """What the chase queue holds for a case: the reminder time, then the deadline, then nothing
+    once supervised and escalated; every action on the way is planned exactly at its time."""
+    case = open_case()  # important, city police: reminder 04:00 next day, deadline 10:00
+    dispatched = at(2025, 3, 10, 10)
+    assert next_due(case, dispatched, deadline_policy, directory=directory) == at(2025, 3, 11, 4)
+
+    reminder_time = at(2025, 3, 11, 4)
+    actions = chases_for(case, reminder_time, deadline_policy, directory)
+    case = after(case, actions)
+    assert case.reminded
+    assert next_due(case, reminder_time, deadline_policy, directory=directory) == at(2025, 3, 11, 10)
+
+    deadline = at(2025, 3, 11, 10)
+    actions = chases_for(case, deadline, deadline_policy, directory)
+    assert sorted(a.kind for a in actions) == ["escalated", "overdue"]
+    case = after(case, actions)
+    assert case.escalated_to.code == "nn-city-cac"
+    assert next_due(case, deadline, deadline_policy, directory=directory) is None
+
+
+def test_a_case_first_looked_at_after_its_deadline_skips_the_reminder_and_is_not_kept(
+        open_case, deadline_policy, directory):
+    """A scheduler that was down past a deadline: 督办 and escalation, no late 催办, and the queue
+    does not keep asking about the reminder that was never sent."""
+    case = open_case()
+    late = at(2025, 3, 12, 9)
+    actions = chases_for(case, late, deadline_policy, directory)
+    assert sorted(a.kind for a in actions) == ["escalated", "overdue"]
+    assert next_due(after(case, actions), late, deadline_policy, directory=directory) is None
+
+
+def test_at_the_top_of_the_chain_a_supervised_case_leaves_the_queue(open_case, deadline_policy, directory):
+    case = open_case(department="nn-city-leadership")
+    deadline = case.deadline_at
+    actions = chases_for(case, deadline, deadline_policy, directory)
+    assert [a.kind for a in actions] == ["overdue"]  # nobody above leadership to escalate to
+    assert next_due(after(case, actions), deadline, deadline_policy, directory=directory) is None
+
+
+def test_writes_ask_the_queue_for_the_reminder_of_an_open_case_only():
+    """casefile's rule for which writes schedule the chase and the re-check."""
+    remind, due = at(2025, 3, 11, 4), at(2025, 3, 11, 10)
+    assert chase_from({"status": "dispatched", "deadline_at": due, "reminder_at": remind}) == remind
+    assert chase_from({"deadline_at": due, "reminder_at": remind, "severity": "major"}) == remind  # raised in place
+    assert chase_from({"status": "transferred", "deadline_at": due, "reminder_at": remind}) is None
+    assert chase_from({"status": "closed", "result": "handled"}) is None
+    pending = {"id": "r1", "state": "pending", "at": due, "attempts": 0, "urls": [], "reported_by": "x"}
+    assert recheck_from({"recheck": pending}) == due
+    assert recheck_from({"recheck.at": remind, "recheck.state": "pending"}) == remind
+    assert recheck_from({"recheck.at": remind, "recheck.state": "inconclusive"}) is None
+    assert recheck_from({"recheck": None}) is None
