@@ -35,9 +35,14 @@ log = get_logger(__name__)
 class ChaseScheduler:
     ctx: DispatchContext
     interval_s: float = 30.0
-    gauges_every: timedelta = timedelta(minutes=5)  # of the clock's time: a scan of every open case
+    # The gauges need every open case, a scan: at each tick while there are few, then only
+    # every `gauges_every` of the clock's time (each pass reading 50,000 open cases is what
+    # made dispatch slower the more it had stored).
+    gauges_every: timedelta = timedelta(minutes=5)
+    gauges_each_tick_below: int = 1000  # open cases
     batch: int = 500  # queue entries per pass; more wait for the next pass
     _counted_at: datetime | None = field(default=None, init=False)
+    _counted: int = field(default=0, init=False)
 
     async def run(self) -> None:
         requeued = await self.ctx.store.requeue_open_cases()
@@ -69,9 +74,11 @@ class ChaseScheduler:
             await d.store.chase_queue.settle(case_id, was, next_due(after(case, actions), now, d.deadlines,
                                                                     directory=d.directory))
         applied += await self._digest(now)
-        if self._counted_at is None or not timedelta(0) <= now - self._counted_at < self.gauges_every:
-            self._measure([doc for doc in await d.store.open_cases() if doc.get("deadline_at")], now)
-            self._counted_at = now
+        if self._counted < self.gauges_each_tick_below or self._counted_at is None \
+                or not timedelta(0) <= now - self._counted_at < self.gauges_every:
+            docs = [doc for doc in await d.store.open_cases() if doc.get("deadline_at")]
+            self._measure(docs, now)
+            self._counted_at, self._counted = now, len(docs)
         return applied
 
     async def _apply(self, case: dict[str, Any], action: ChaseAction, now: datetime) -> int:

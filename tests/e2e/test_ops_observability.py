@@ -26,6 +26,8 @@ from deploy.grafana.build import OUT as DASHBOARDS
 from deploy.grafana.panels import expressions, may_be_empty
 from deploy.prometheus.config import RULES, render
 from libs.common.events import CaseFeedback
+from services.dispatch.feedback_signature import department_key, sign_feedback
+from services.dispatch.settings import DispatchSettings, feedback_signing_key
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "deploy" / "local" / "demo" / "reports.jsonl"
@@ -121,8 +123,13 @@ async def _drive_the_pipeline(system) -> None:  # type: ignore[no-untyped-def]
     try:
         await producer.send_and_wait(system.topic("reports.submitted"), b"{not json", key=b"poison")
         case = await _dispatched_case(system, receipts[0]["report_id"])
-        answer = CaseFeedback(case_id=case["_id"], department_code=case["department_code"], action="handled",
-                              result="涉赌网站已关停", dispatch_no=case["dispatch_no"])
+        # Signed with the department's key, as its team would: an unsigned answer is refused
+        # as forged (to the DLQ), and the case would never close. Run alone, this test saw no
+        # time-to-close data; in the suite another test's signed answer had hidden that.
+        key = department_key(feedback_signing_key(DispatchSettings(NETREPORT_SECRET_KEY=system.env["NETREPORT_SECRET_KEY"])),
+                             case["department_code"])
+        answer = sign_feedback(CaseFeedback(case_id=case["_id"], department_code=case["department_code"], action="handled",
+                                            result="涉赌网站已关停", dispatch_no=case["dispatch_no"]), key)
         await producer.send_and_wait(system.topic("cases.feedback"), answer.model_dump_json().encode(), key=answer.key.encode())
     finally:
         await producer.stop()
