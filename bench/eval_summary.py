@@ -5,7 +5,8 @@
 Columns: the shared dev file, corpus cross-validation (5 folds), our own held-out set
 (bench/holdout/, written apart from the corpus), the unseen sets (bench/unseen/*.jsonl and
 bench/unseen2/, written by others blind to the rules; the table says when one is absent) and
-our own bench/unseen3/ (written before the rules of issue 13's second round). Only aggregate
+our own bench/unseen3/ (written before the rules of issue 13's second round) and
+bench/unseen4/ (rumor clustering only, written before the rules of rumor round 6). Only aggregate
 figures are printed, never a line of a data set: the unseen set must stay unseen.
 
 With `--corrections`, the model is retrained in memory on the corpus plus the operator
@@ -44,11 +45,12 @@ SHARED = ROOT.parent / "shared" / "data"
 UNSEEN = ROOT / "bench" / "unseen"
 UNSEEN2 = ROOT / "bench" / "unseen2"  # a second blind set, written later by other hands (its README)
 UNSEEN3 = ROOT / "bench" / "unseen3"  # our own set for issue 13's second round, written before its rules (its README)
+UNSEEN4 = ROOT / "bench" / "unseen4"  # our own rumor-only set for rumor round 6, written before its rules (its README)
 REPORT_SETS = {"dev": SHARED / "reports-dev.jsonl", "own holdout": ROOT / "bench" / "holdout" / "reports-holdout.jsonl"}
 RUMOR_SETS = {"dev": SHARED / "rumor-clusters-dev.jsonl",
               "corpus CV": ROOT / "tests" / "unit" / "rumor" / "data" / "tuning.jsonl",
               "own holdout": ROOT / "bench" / "holdout" / "rumor-clusters-holdout.jsonl"}
-COLUMNS = ("dev", "corpus CV", "own holdout", "unseen", "unseen2", "unseen3")
+COLUMNS = ("dev", "corpus CV", "own holdout", "unseen", "unseen2", "unseen3", "unseen4")
 ROWS = ("category macro-F1", "category macro-F1, our convention", "severity exact", "urgent recall", "major recall", "validity", "zone accuracy",
         "place: other city transferred", "place: home county placed", "rumor pairwise F1")
 
@@ -126,7 +128,8 @@ def evaluate(rules: TriageRules, directory: Directory, extra: Sequence[Any] = ()
     sets, rumors = dict(REPORT_SETS), dict(RUMOR_SETS)
     extra_sets = {"unseen": (unseen_reports, unseen_rumor)}
     if unseen is None:
-        extra_sets |= {"unseen2": unseen_files(UNSEEN2), "unseen3": unseen_files(UNSEEN3)}
+        extra_sets |= {"unseen2": unseen_files(UNSEEN2), "unseen3": unseen_files(UNSEEN3),
+                       "unseen4": unseen_files(UNSEEN4)}
     for name, (reports_file, rumor_file) in extra_sets.items():
         if reports_file:
             sets[name] = reports_file

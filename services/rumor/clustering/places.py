@@ -36,6 +36,14 @@ class Places(BaseModel):
     # Districts a short name in the words may be, when nothing in the report says which city
     # (兴宁: 南宁's 兴宁区 or 梅州's 兴宁市): the claim's city decides (with_claim_city).
     maybe_districts: tuple[str, ...] = ()
+    # Cities the words name as such (常州 in "新北区…常州地铁塌方"): a district beside its own
+    # city's name reads as where the reporter stands, not as a district's own story.
+    named_cities: tuple[str, ...] = ()
+
+    @property
+    def district_only(self) -> bool:
+        """The words tell of one district alone (良庆区的公交停了), not of a city with a district in it."""
+        return bool(self.named_districts) and not self.scope_words and not self.named_cities
 
 
 CITY_SCOPE_WORDS = ("全市", "全城", "市区", "整个城市", "全省", "全国")
@@ -156,8 +164,10 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
     maybe = () if own.districts else tuple(sorted({
         c for m in text_mentions + account_mentions if not m.strong and len(m.codes) > 1
         for c in m.codes if gaz.divisions[c].level == "county"}))
+    spoken_cities = tuple(sorted({c for m in text_mentions + account_mentions if m.strong for c in m.codes
+                                  if gaz.divisions[c].level == "city"}))
     update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
-              "maybe_districts": maybe}
+              "maybe_districts": maybe, "named_cities": spoken_cities}
     return places.model_copy(update=update), text_mentions
 
 
@@ -219,6 +229,7 @@ class ClaimPlaces(BaseModel):
     sites: dict[str, int] = {}
     named_districts: dict[str, int] = {}
     city_scope: int = 0  # reports whose words speak of the whole city
+    district_only: int = 0  # reports whose words tell of one district alone (Places.district_only)
     report_count: int = 0
 
 
@@ -233,11 +244,22 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
     # speak of the whole city, is where a reporter stands: no strong conflict then.
     city_wide = bool(report.scope_words) or (
         claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count)
-    if report.named_districts and named and not set(report.named_districts) & named and not city_wide:
-        # The report's words and the claim's words put the happening in different districts.
-        score -= params.named_district_conflict_penalty
+    claim_city_wide = claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count
+    if report.named_districts and named and not set(report.named_districts) & named:
+        # The report's words and the claim's words put the happening in different districts:
+        # a veto, softened to a moderate penalty where words about the whole city make one of
+        # the districts possibly the reporter's own (which still costs: most such pairs are two stories).
+        penalty = params.scope_conflict_penalty if city_wide else params.named_district_conflict_penalty
+        score -= penalty
         reasons.append(_reason("rumor.place.named_district_conflict", set(report.named_districts) | named,
-                               -params.named_district_conflict_penalty, gaz))
+                               -penalty, gaz))
+    elif _scope_conflict(report, claim, named, claim_city_wide, params.city_scope_share):
+        # One side tells of the whole city, the other of one district: most often two stories of
+        # one kind (全市停课 vs 江南区停课); a moderate penalty, since a reporter may also name
+        # the district they stand in (the texts decide then).
+        score -= params.scope_conflict_penalty
+        reasons.append(_reason("rumor.place.scope_conflict", set(report.named_districts) | named,
+                               -params.scope_conflict_penalty, gaz))
     elif report.districts and districts:
         agree = set(report.districts) & districts
         delta = params.district_agree_bonus if agree else -params.district_conflict_penalty
@@ -246,6 +268,17 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         reasons.append(_reason(rule, agree or set(report.districts) | districts, delta, gaz))
     site_score, site_reasons = compare_sites(report.sites, claim.sites, params, text)
     return PlaceVerdict(score + site_score, tuple(reasons + site_reasons))
+
+
+def _scope_conflict(report: Places, claim: ClaimPlaces, claim_named: set[str], claim_city_wide: bool,
+                    share: float) -> bool:
+    # A district told of beside its city's name ("扬州动物园的老虎在邗江出现") is a detail of a
+    # city story on either side, not a district's own story.
+    claim_district_only = claim.report_count > 0 and claim.district_only >= share * claim.report_count
+    report_city_wide = report.city_scope and not report.named_districts
+    if report_city_wide and claim_named and claim_district_only and not claim_city_wide:
+        return True
+    return report.district_only and claim_city_wide and not claim_named
 
 
 def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: JoinParams,
