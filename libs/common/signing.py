@@ -8,7 +8,9 @@ requests) and back (their answers), rumor → media-matrix channels (rebuttals):
 The timestamp inside the signed text plus a clock-skew window bounds how long a captured
 request stays usable; within the window, replay protection (a unique index on the
 signature, in the receiving store) refuses a second use. `sign_fields` is the same HMAC
-over named fields, for messages that travel on Kafka (department feedback). Pure.
+over named fields, for messages that travel on Kafka (department feedback); `derive_key`
+the same HMAC again, over a label, for a key derived from a master key (a department's key,
+a platform's or channel's local-run secret, an Open311 api_key). Pure.
 """
 from __future__ import annotations
 
@@ -34,6 +36,12 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
 
 def signed_headers(secret: str, timestamp: int, body: bytes) -> dict[str, str]:
     return {"X-Timestamp": str(timestamp), "X-Signature": sign(secret, timestamp, body)}
+
+
+def derive_key(master: str, label: str) -> str:
+    """hex(HMAC-SHA256(master, label)): one key per label from one secret, none guessable from
+    another."""
+    return hmac.new(master.encode(), label.encode(), hashlib.sha256).hexdigest()
 
 
 def sign_fields(secret: str | bytes, *fields: object) -> str:

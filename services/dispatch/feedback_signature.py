@@ -15,16 +15,14 @@ credentials. Answers dispatch makes itself (platforms' callbacks) are signed the
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 
 from libs.common.events import CaseFeedback
-from libs.common.signing import fields_match, sign_fields
+from libs.common.signing import derive_key, fields_match, sign_fields
 
 
 def department_key(feedback_key: str, department_code: str) -> str:
     """The department's signing key (hex text; used as text, like a platform secret)."""
-    return hmac.new(feedback_key.encode(), f"department-feedback:{department_code}".encode(), hashlib.sha256).hexdigest()
+    return derive_key(feedback_key, f"department-feedback:{department_code}")
 
 
 def signed_fields(fb: CaseFeedback) -> tuple[object, ...]:

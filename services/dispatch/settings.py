@@ -1,15 +1,13 @@
 """Dispatch settings (env prefix DISPATCH_)."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from pathlib import Path
 
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from libs.common.settings import ServiceSettings
+from libs.common.signing import derive_key
 
 HERE = Path(__file__).parent
 
@@ -69,4 +67,4 @@ def feedback_signing_key(settings: DispatchSettings) -> str:
         return settings.feedback_key.get_secret_value()
     if settings.secret_key is None:
         return ""
-    return hmac.new(settings.secret_key.get_secret_value().encode(), b"dispatch-feedback-key", hashlib.sha256).hexdigest()
+    return derive_key(settings.secret_key.get_secret_value(), "dispatch-feedback-key")

@@ -9,7 +9,6 @@ so the platform never sends its signing secret itself. Spec: https://wiki.open31
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from xml.etree import ElementTree
 
 from pydantic import ValidationError
 
+from libs.common.signing import derive_key
 from libs.common.vocabulary import CATEGORIES, CATEGORY_ZH, ZONE_ZH, ZONES
 from services.intake.models import EvidenceIn, ReporterContact, ReportIn
 
@@ -58,7 +58,7 @@ BY_CODE = {s.service_code: s for s in SERVICES}
 
 
 def api_key_for(platform_id: str, secret: str) -> str:
-    mac = hmac.new(secret.encode(), b"open311-api-key", hashlib.sha256).hexdigest()
+    mac = derive_key(secret, "open311-api-key")
     return f"{platform_id}.{mac}"
 
 

@@ -8,7 +8,6 @@ others are accepted. Pure: no I/O beyond reading the registry file.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from libs.common.http import messages
+from libs.common.signing import derive_key
 from services.intake.models import ReportIn
 
 PLATFORM_ID = r"^[a-z0-9][a-z0-9_-]{1,62}$"
@@ -47,7 +47,7 @@ def load_platform_specs(path: Path) -> list[PlatformSpec]:
 
 def dev_secret(master_key: str, platform_id: str) -> str:
     """A local-run secret derived from NETREPORT_SECRET_KEY (never used unless enabled)."""
-    return hmac.new(master_key.encode(), f"platform-webhook:{platform_id}".encode(), hashlib.sha256).hexdigest()
+    return derive_key(master_key, f"platform-webhook:{platform_id}")
 
 
 def resolve_secret(spec: PlatformSpec, environ: Mapping[str, str], dev_master: str | None) -> tuple[str | None, str]:

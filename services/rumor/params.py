@@ -1,7 +1,8 @@
 """Rumor's rule files (`rules/`), each validated by a pydantic model at load.
 
 - `rules/params.yaml`: clustering and alert parameters (`RumorParams`);
-- `rules/places.yaml`: divisions the national table lacks, former names, nicknames, street and site words (`PlaceNames`);
+- `rules/places.yaml`: divisions the national table lacks, nicknames, landmark and site words (`PlaceNames`);
+  former names are shared with dispatch (`libs/common/places/former_names.yaml`);
 - `rules/synonyms.yaml`: event concepts (`Synonyms`); `rules/objects.yaml`: alternatives of a kind
   (metro / bus / taxi) (`Objects`); `rules/dialect.yaml`: 白话 -> Mandarin
   (`Dialect`); `rules/stopwords.txt` and `rules/corpus.txt` are plain word lists and text.
@@ -103,8 +104,9 @@ Code = Annotated[str, BeforeValidator(str)]  # a division code, quoted or not in
 
 
 class FeatureSuffixes(_Frozen):
-    road: tuple[str, ...]  # 中山路: a short name before these is a street
-    landmark: tuple[str, ...]  # 洪泽湖: ... and a county's before these a natural feature
+    # 洪泽湖: a county's short name before these is a natural feature. Road words (中山路)
+    # are one rule for dispatch and rumor: libs/common/places/roads.py.
+    landmark: tuple[str, ...]
 
 
 class SiteWords(_Frozen):
@@ -119,7 +121,6 @@ class PlaceNames(_Frozen):
     """rules/places.yaml: the supplement to the national division table (libs.common.places)."""
 
     extra_divisions: dict[Code, tuple[str, Code | None]] = {}  # code -> (name, parent city code)
-    former_names: dict[str, Code] = {}  # 横县 -> 450181 (横州市)
     aliases: dict[str, Code] = {}  # nickname or zone -> division code
     feature_suffixes: FeatureSuffixes
     stop_short_names: tuple[str, ...] = ()

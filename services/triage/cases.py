@@ -18,10 +18,10 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import numpy as np
-import yaml
 from datasketch import MinHash
 
 from libs.common.events import ReportContent
+from libs.common.rulefile import load_rule_file
 from services.triage.config import AccountRules, CasesConfig, TextSignatureRules, UrlRules
 from services.triage.rules import RULES_DIR
 
@@ -34,7 +34,7 @@ _SHINGLE_DROP = re.compile(r"[\W_]+")
 @lru_cache(maxsize=1)
 def default_case_rules() -> CasesConfig:
     """The shipped rules/cases.yaml, for callers that do not pass their own."""
-    return CasesConfig.model_validate(yaml.safe_load((RULES_DIR / "cases.yaml").read_text(encoding="utf-8")))
+    return load_rule_file(CasesConfig, RULES_DIR / "cases.yaml")
 
 
 def _host(raw_host: str, rules: UrlRules) -> str:

@@ -6,8 +6,9 @@ of Statistics' 2023 统计用区划代码 (as of 2023-06-30), generated from the
 cpca's `adcodes.csv` (which rumor read until issue 15) because it is newer (横州市, 荔浦市,
 那曲市 are in it, not added by hand), goes down to townships (dispatch places a street
 address on one) and names each row's parent, so a 省直辖 county (仙桃市) or a city without
-counties (东莞) is not guessed from its code. What cpca had and this lacks (former names such
-as 横县, 台湾/香港/澳门) a service adds on top, as rumor's `rules/places.yaml` does.
+counties (东莞) is not guessed from its code (`ancestors`). What cpca had and this lacks: former
+names such as 横县 are `former_names.yaml` beside it (`former.py`), read by both services;
+台湾/香港/澳门 a service adds on top, as rumor's `rules/places.yaml` does.
 
 Rows: code (6 digits, 9 for a township), level, official name, parent code. NBS's
 pseudo-cities are folded away by the generator: a municipality's 市辖区 is a city row named
@@ -16,6 +17,7 @@ like its province (北京市 under 北京市), and 省直辖县级行政区划 c
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -53,6 +55,18 @@ def _rows(path: Path) -> tuple[Node, ...]:
             raise DivisionTableError(f"{path.name}: expected columns {', '.join(COLUMNS)}")
         return tuple(Node(code, level, name, parent or None)  # type: ignore[arg-type]
                      for code, level, name, parent in rows)
+
+
+def ancestors(code: str, nodes: Mapping[str, Node]) -> tuple[str, ...]:
+    """The code itself, then its parent, up to the province, as the table's parent column
+    says (never the code's digits: a municipality's districts are under 310100, itself under
+    310000, and 仙桃市's parent is the province). A code not in `nodes` has none."""
+    chain: list[str] = []
+    current: str | None = code
+    while current is not None and current in nodes and len(chain) < len(LEVELS):
+        chain.append(current)
+        current = nodes[current].parent
+    return tuple(chain)
 
 
 def is_municipality(code: str) -> bool:

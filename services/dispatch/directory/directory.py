@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from libs.common.events import DepartmentRef, Division
-from libs.common.places.divisions import Node
+from libs.common.places.divisions import Node, ancestors
 from services.dispatch.directory.models import Department, Landmark, ReportCenter, Unit
 from services.dispatch.directory.gazetteer import Gazetteer
 
@@ -39,13 +39,7 @@ class Directory:
         """The code itself, then its parent, up to the province."""
         cached = self._ancestor_cache.get(code)
         if cached is None:
-            chain: list[str] = []
-            current: str | None = code
-            while current is not None and current in self.nodes and len(chain) < 8:
-                chain.append(current)
-                current = self.nodes[current].parent or None
-            cached = tuple(chain)
-            self._ancestor_cache[code] = cached
+            cached = self._ancestor_cache[code] = ancestors(code, self.nodes)
         return cached
 
     def in_city(self, code: str) -> bool:

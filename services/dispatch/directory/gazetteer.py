@@ -2,13 +2,14 @@
 
 Built once from the national division table and the directory: official names (青秀区), the
 short forms people write (青秀, 宿迁, 广西: `libs.common.places.names`, the rule rumor uses
-too), the directory's aliases and landmarks, each weighed by what it is (`WEIGHTS`). `scan`
-finds the names in an address by leftmost-longest match (`libs.common.places`, the scanner
-rumor uses too); `services.dispatch.directory.places` weighs what it found.
+too), the former names rumor reads too (横县: `libs.common.places.former`), the directory's
+aliases and landmarks, each weighed by what it is (`WEIGHTS`). `scan` finds the names in an
+address by leftmost-longest match (`libs.common.places`, the scanner rumor uses too) and drops
+those that start a road's name (`libs.common.places.roads`); `services.dispatch.directory.places`
+weighs what it found.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -17,6 +18,8 @@ from libs.common.places import Judged, NameIndex, leftmost_longest
 from libs.common.places import normalize_address as normalize
 from libs.common.places.names import GENERIC_FULL_NAMES, plain_word, short_name_of
 from libs.common.places.divisions import Node
+from libs.common.places.former import former_names
+from libs.common.places.roads import names_a_road
 from services.dispatch.directory.models import Landmark, Unit
 
 HitKind = Literal["code", "full", "city_short", "short", "alias", "landmark",
@@ -27,9 +30,6 @@ WEIGHTS: dict[str, float] = {
     "code": 6.0, "full": 3.0, "city_short": 2.5, "short": 2.0, "alias": 2.0,
     "landmark": 2.0, "township_short": 1.0, "weak_alias": 1.0,
 }
-# Short names and aliases followed by these are street names (北京路, 中山东路, 新竹大道):
-# a road named after a place says nothing about where it is.
-ROAD_AFTER = re.compile(r"^[东西南北中一二三四五六七八九十]?(路|街(?!道)|大道|大街|巷|桥)")
 
 
 class Hit(NamedTuple):
@@ -58,7 +58,9 @@ class Gazetteer:
 
 
 def _drop_road_names(hits: tuple[Hit, ...], rest: str) -> tuple[Hit, ...]:
-    if not ROAD_AFTER.match(rest):
+    # A short name or alias before a road word (北京路, 中山东路: libs.common.places.roads) is
+    # a street's name; a full official name there still says where (青秀区新竹路).
+    if not names_a_road(rest):
         return hits
     return tuple(h for h in hits if h.kind not in ("short", "city_short", "township_short",
                                                    "alias", "weak_alias"))
@@ -99,12 +101,23 @@ def _directory_terms(units: Mapping[str, Unit],
         yield normalize(landmark.name), Hit(landmark.code, WEIGHTS["landmark"], "landmark")
 
 
+def _former_terms(nodes: Mapping[str, Node]) -> Iterable[tuple[str, Hit]]:
+    """横县, 户县: read as an official name is (`_national_terms`), and a two-character one,
+    found inside ordinary words (担任县长), weighed as a short form."""
+    for name, code in former_names().items():
+        if code in nodes:
+            kind: HitKind = "full" if len(name) >= 3 else "short"
+            yield name, Hit(code, WEIGHTS[kind], kind)
+
+
 def build_gazetteer(nodes: Mapping[str, Node], units: Mapping[str, Unit],
                     landmarks: Iterable[Landmark]) -> Gazetteer:
     """Index every name; one term may name several divisions (民生街道 is in many cities)."""
     best: dict[str, dict[str, Hit]] = {}
     pairs = list(_national_terms(nodes.values(), units))
     pairs += list(_directory_terms(units, landmarks))
+    # Last: on a tie the directory's own name of a division (横县, an alias) keeps its kind.
+    pairs += list(_former_terms(nodes))
     for term, hit in pairs:
         by_code = best.setdefault(term, {})
         if hit.code not in by_code or by_code[hit.code].weight < hit.weight:

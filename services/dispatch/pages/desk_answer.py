@@ -1,6 +1,6 @@
 """A department's answer given on the desk (承办单位工作台): the same CaseFeedback a
 department's system sends on cases.feedback, signed with the department's key, and applied
-by the same FeedbackHandler, so the desk can do exactly what the topic can and no more.
+by the same `answer_signed` as the cases.feedback handler, so the desk can do exactly what the topic can and no more.
 
 The answer id derives from (case, round, action), like the reference client's: a second
 press of the same button in the same round is a repeat and changes nothing.
@@ -12,7 +12,7 @@ from typing import Any, Literal
 from libs.common.events import CaseFeedback, derive_event_id
 from services.dispatch.answers import judge_answer
 from services.dispatch.context import DispatchContext
-from services.dispatch.feedback_handlers import FeedbackHandler
+from services.dispatch.feedback_handlers import answer_signed
 from services.dispatch.feedback_signature import department_key, sign_feedback
 from services.dispatch.store import CaseChanged
 
@@ -35,10 +35,9 @@ async def answer_from_desk(d: DispatchContext, case: dict[str, Any], fb: CaseFee
     verdict = judge_answer(case, fb)
     if not verdict.applies:
         return NOT_APPLIED_ZH.get(verdict.outcome, verdict.reason)
-    handler = FeedbackHandler(d)
     for _ in range(3):  # the case moved between read and write (a reminder, the chase): judged again
         try:
-            await handler.on_feedback(fb)
+            await answer_signed(d, fb)
             return None
         except CaseChanged:
             continue

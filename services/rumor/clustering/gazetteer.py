@@ -1,10 +1,10 @@
 """The division gazetteer: every province, city and county name (full and short) with its code.
 
 Built from the national division table and the short-name rule of `libs.common.places` (the
-ones dispatch uses) plus `rules/places.yaml`: former names (横县), divisions the table lacks,
-nicknames and development zones. Rumor's own are which names need corroboration (`NameHit.short`),
-the common-word filter on county short names, and a path by code (a county's city is its
-code's first four digits, so the counties of 省直辖县级行政区划 share one).
+ones dispatch uses), the former names both read (横县: `libs/common/places/former_names.yaml`),
+plus `rules/places.yaml`: divisions the table lacks, nicknames and development zones. Rumor's own are which names need corroboration (`NameHit.short`),
+and the common-word filter on county short names. Paths follow the table's parent column
+(`_division`), as dispatch's do.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from libs.common.events import Division
 from libs.common.places import NameIndex
-from libs.common.places.divisions import is_municipality, is_pseudo_city, is_zone, read_divisions
+from libs.common.places.divisions import (Node, ancestors, is_municipality, is_pseudo_city, is_zone,
+                                          read_divisions)
+from libs.common.places.former import former_names
 from libs.common.places.names import short_name
 from services.rumor.clustering.segmentation import word_freq
 from services.rumor.params import place_names
@@ -31,7 +33,6 @@ class NameHit:
 class Gazetteer:
     divisions: dict[str, Division] = field(default_factory=dict)
     names: dict[str, list[NameHit]] = field(default_factory=dict)
-    road_suffixes: tuple[str, ...] = ()
     landmark_suffixes: tuple[str, ...] = ()
     index: NameIndex | None = None  # libs.common.places: the scanner dispatch uses too
 
@@ -51,23 +52,26 @@ class Gazetteer:
         return division.name if division else code
 
 
-def _national_rows() -> list[tuple[str, str]]:
-    """Provinces, cities and counties; no zones (苏州工业园区 is not a county to compare)
-    and no row that repeats its parent (北京市 under 北京市)."""
-    nodes = read_divisions()
-    return [(n.code, n.name) for n in nodes.values()
-            if n.level in ("province", "city", "county") and not is_zone(n)
-            and not is_pseudo_city(n, nodes)]
+def _table() -> dict[str, Node]:
+    """Provinces, cities and counties of the national table, with the divisions it lacks
+    (香港: a province when it has no parent, a county of its parent otherwise); no zones
+    (苏州工业园区 is not a county to compare)."""
+    nodes = {code: n for code, n in read_divisions().items()
+             if n.level in ("province", "city", "county") and not is_zone(n)}
+    for code, (name, parent) in place_names().extra_divisions.items():
+        nodes[code] = Node(code, "county" if parent else "province", name, parent or None)
+    return nodes
 
 
-def _division(code: str, name: str, parent_city: str | None = None) -> Division:
-    province = code[:2] + "0000"
-    if code == province:
-        return Division(code=code, name=name, level="province", path=[province])
-    city = parent_city or code[:4] + "00"
-    if code == city:
-        return Division(code=code, name=name, level="city", path=[province, city])
-    return Division(code=code, name=name, level="county", path=[province, city])
+def _division(node: Node, nodes: dict[str, Node]) -> Division:
+    """The division with its path of codes, province first, from the table's parent column:
+    a county's city is its parent, a municipality's district (浦东新区) has the municipality
+    as its city, and a county-level city under its province (仙桃市) is a city of its own.
+    A row that repeats its parent (上海市 under 上海市) is not on the path."""
+    above = [code for code in reversed(ancestors(node.parent, nodes) if node.parent else ())
+             if not is_pseudo_city(nodes[code], nodes)]
+    path = above if node.level == "county" else above + [node.code]
+    return Division(code=node.code, name=node.name, level=node.level, path=path)
 
 
 def _is_common_word(name: str, level: str, max_freq: int, stop: set[str]) -> bool:
@@ -81,21 +85,18 @@ def _is_common_word(name: str, level: str, max_freq: int, stop: set[str]) -> boo
 @lru_cache(maxsize=4)
 def load_gazetteer(max_common_word_freq: int = 500, extra_stop: tuple[str, ...] = ()) -> Gazetteer:
     extra = place_names()
-    gaz = Gazetteer(
-        road_suffixes=extra.feature_suffixes.road,
-        landmark_suffixes=extra.feature_suffixes.landmark,
-    )
-    for code, name in _national_rows():
-        gaz.divisions[code] = _division(code, name)
-    for code, (name, parent) in extra.extra_divisions.items():
-        gaz.divisions[code] = _division(code, name, parent or None)
+    gaz = Gazetteer(landmark_suffixes=extra.feature_suffixes.landmark)
+    nodes = _table()
+    for node in nodes.values():
+        if not is_pseudo_city(node, nodes):
+            gaz.divisions[node.code] = _division(node, nodes)
     stop = set(extra.stop_short_names) | set(extra_stop)
     for division in gaz.divisions.values():
         gaz.names.setdefault(division.name, []).append(NameHit(division.code, short=len(division.name) < 3))
         short = short_name(division.name, division.level)
         if short and not _is_common_word(short, division.level, max_common_word_freq, stop):
             gaz.names.setdefault(short, []).append(NameHit(division.code, short=True))
-    for name, code in extra.former_names.items():
+    for name, code in former_names().items():
         gaz.names.setdefault(name, []).append(NameHit(code, short=len(name) < 3))
     for alias, code in extra.aliases.items():
         gaz.names.setdefault(alias, []).append(NameHit(code, short=False))

@@ -5,13 +5,14 @@ a report that names no place can still join any claim.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
 from libs.common.places import Judged, leftmost_longest
+from libs.common.places.roads import names_a_road
 from services.rumor.clustering.gazetteer import Gazetteer
 from services.rumor.params import JoinParams
 from services.rumor.clustering.segmentation import word_freq
@@ -83,9 +84,9 @@ def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> M
     if not levels:
         return None
     short = any(h.short for h in hits)
-    if short and _followed_by(text, end, gaz.road_suffixes):
+    if short and names_a_road(text[end:]):
         return None  # 中山路, 文昌西路: a street, not the division
-    if short and levels == {"county"} and _followed_by(text, end, gaz.landmark_suffixes):
+    if short and levels == {"county"} and text.startswith(gaz.landmark_suffixes, end):
         return None  # 鱼峰山, 洪泽湖: a landmark that shares the name
     codes = tuple(sorted({h.code for h in hits}))
     strong = len(codes) == 1 and (not short or levels != {"county"})
@@ -98,13 +99,6 @@ def _splits_known_word(start: int, end: int, words: Sequence[tuple[str, int]]) -
         if inside and len(word) >= 2 and word_freq(word) > 0:
             return True
     return False
-
-
-def _followed_by(text: str, end: int, suffixes: Iterable[str]) -> bool:
-    rest = text[end:end + 3]
-    # 东路/西路: a direction word may sit between the name and the road word
-    rest = rest[1:] if rest[:1] in "东西南北中" and rest[1:2] in "路街" else rest
-    return any(rest.startswith(s) for s in suffixes)
 
 
 def resolve(mentions: list[Mention], gaz: Gazetteer, region_code: str | None = None) -> Places:

@@ -6,8 +6,6 @@ mapping the caller passes in, so tests and the CLI resolve exactly as the servic
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +13,8 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from libs.common.signing import derive_key
 
 MATRIX_PATH = Path(__file__).parents[1] / "rules" / "channels" / "nanning.yaml"
 ChannelKind = Literal["website", "miniprogram", "wechat", "weibo", "toutiao", "alliance"]
@@ -97,7 +97,7 @@ class Endpoint(BaseModel):
 
 def dev_secret(master: str, code: str) -> str:
     """A per-channel secret derived from the local master key, for local runs and tests only."""
-    return hmac.new(master.encode(), f"rumor-channel:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+    return derive_key(master, f"rumor-channel:{code}")[:32]
 
 
 def resolve_endpoint(spec: ChannelSpec, environ: Mapping[str, str], *, endpoints: Mapping[str, str] | None = None,

@@ -47,6 +47,34 @@ def test_road_named_after_a_place_does_not_place_the_report_there(directory):
     assert place(directory, "北京东路").division.code == "450100"  # a road, not Beijing
 
 
+def test_a_tianjin_road_named_after_a_city_is_not_that_city(directory):
+    assert place(directory, "成都道100号").transfer_to is None  # 成都道: a road, not 成都
+
+
+@pytest.mark.parametrize("location, city, county", [
+    ("户县", "西安市", "鄠邑区"), ("陕西户县", "西安市", "鄠邑区"), ("郫县犀浦镇", "成都市", "郫都区"),
+    ("那曲地区", "那曲市", None),
+])
+def test_a_former_name_elsewhere_is_transferred_to_the_division_it_became(
+        directory, location, city, county):
+    result = place(directory, location)
+    assert result.transfer_to == city
+    assert result.division.name == (county or city)
+
+
+def test_a_short_former_name_in_the_report_text_needs_a_word_of_place(directory):
+    said = resolve_place(None, None, directory, text="户县那边有人卖假药")
+    assert said.transfer_to == "西安市"
+    inside_a_word = resolve_place(None, None, directory, text="他曾担任县委书记，现在在搞诈骗")
+    assert inside_a_word.in_city and inside_a_word.division.code == "450100"  # not 任县
+
+
+def test_the_streets_of_a_district_place_the_report_in_it(directory):
+    # 街上 says "in that place's streets", not a street named after it
+    result = resolve_place(None, None, directory, text="西乡塘街上有人卖假药")
+    assert result.division.name == "西乡塘区"
+
+
 def test_village_or_community_is_the_most_specific_division(directory):
     result = place(directory, "兴宁区民生街道望仙坡社区")
     assert result.division.level == "village"

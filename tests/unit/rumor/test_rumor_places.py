@@ -40,6 +40,25 @@ def test_xinjiang_and_pudong_are_found_by_the_names_people_write(gaz):
     assert "新疆" in gaz.names and "新疆维吾尔" not in gaz.names
 
 
+def test_a_district_short_name_is_corroborated_by_its_city_named_beside_it(gaz):
+    assert names(gaz, "青秀这边停水了", location="南宁市") == ({"南宁市"}, {"青秀区"})
+    # A municipality is its own city: its districts are under it, whatever their codes say
+    # (浦东新区 is 310115, under the table's 310100, itself under 上海市 310000).
+    assert names(gaz, "浦东这边地铁停运了", location="上海市") == ({"上海市"}, {"浦东新区"})
+    assert names(gaz, "上海浦东新区停水") == ({"上海市"}, {"浦东新区"})
+
+
+def test_a_county_level_city_under_its_province_is_a_city(gaz):
+    # 仙桃市 (429004) has no prefecture above it: no made-up 429000 city
+    assert names(gaz, "仙桃这边停水了") == ({"仙桃市"}, set())
+
+
+def test_a_place_name_before_words_that_are_not_roads_stays_a_place(gaz):
+    assert names(gaz, "南宁道路结冰了")[0] == {"南宁市"}
+    assert names(gaz, "南宁街头出现怪人")[0] == {"南宁市"}
+    assert names(gaz, "柳州弄了个新规定")[0] == {"柳州市"}
+
+
 def test_reporter_location_gives_city_and_district(gaz):
     assert names(gaz, "群里都在传这个消息", location="常州市武进区") == ({"常州市"}, {"武进区"})
 
@@ -47,6 +66,7 @@ def test_reporter_location_gives_city_and_district(gaz):
 def test_street_named_after_another_place_is_not_that_place(gaz):
     assert names(gaz, "兴宁区中山路一个小区说燃气爆炸了") == ({"南宁市"}, {"兴宁区"})
     assert names(gaz, "文昌西路那边超市货架都空了", location="扬州市邗江区") == ({"扬州市"}, {"邗江区"})
+    assert names(gaz, "天津和平区成都道有人打架") == ({"天津市"}, {"和平区"})  # a Tianjin road
 
 
 def test_short_name_cutting_a_word_is_not_a_place(gaz):
