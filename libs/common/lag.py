@@ -26,6 +26,10 @@ from libs.common.topics import dlq_topic
 
 log = get_logger(__name__)
 DEFAULT_INTERVAL_S = 5.0  # cheap: one offset fetch per group and one list-offsets per pass
+# A broker that hangs (paused, or a network that drops packets) never refuses: without a bound
+# a pass waits on aiokafka's 40 s request timeout per call, nothing counts as failed, and the
+# gauges go stale with no LagProbeFailing. A healthy pass takes milliseconds.
+PASS_TIMEOUT_S = 10.0
 
 
 def partition_lag(committed: int | None, beginning: int, end: int) -> int:
@@ -78,10 +82,12 @@ class Watch:
 class LagProbe:
     """Measures lag for some (group, topic) pairs and the depth of their DLQs."""
 
-    def __init__(self, settings: ServiceSettings, watches: Iterable[Watch], interval_s: float = DEFAULT_INTERVAL_S) -> None:
+    def __init__(self, settings: ServiceSettings, watches: Iterable[Watch], interval_s: float = DEFAULT_INTERVAL_S,
+                 pass_timeout_s: float = PASS_TIMEOUT_S) -> None:
         self.settings = settings
         self.watches = sorted(set(watches), key=lambda w: (w.group, w.topic))
         self.interval_s = interval_s
+        self.pass_timeout_s = pass_timeout_s
         self._admin: AIOKafkaAdminClient | None = None
         self._consumer: AIOKafkaConsumer | None = None
 
@@ -90,7 +96,8 @@ class LagProbe:
         try:
             while True:
                 try:
-                    await self.measure()
+                    async with asyncio.timeout(self.pass_timeout_s):
+                        await self.measure()
                     metrics.LAG_PROBES.labels(service=service, outcome="ok").inc()
                 except Exception as exc:  # Kafka away for a moment: the gauges keep their last value
                     _stop_if_cancelled()

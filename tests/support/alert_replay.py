@@ -30,7 +30,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.prometheus.config import RULES
 
-WATCHED = ("netreport_consumer_lag_messages", "netreport_dlq_depth_messages", "netreport_outbox_backlog")
+WATCHED = ("netreport_consumer_lag_messages", "netreport_dlq_depth_messages", "netreport_outbox_backlog",
+           "netreport_http_requests_total", "netreport_lag_probes_total")
 REPLAYED_AS = "1m"  # one real second per minute of the rules' time
 
 

@@ -1,9 +1,14 @@
 """Consumer lag arithmetic (libs.common.lag): committed vs end offsets, per partition."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from aiokafka import TopicPartition
 
-from libs.common.lag import answered, partition_lag, topic_lag
+from libs.common import metrics
+from libs.common.lag import LagProbe, Watch, answered, partition_lag, topic_lag
+from libs.common.settings import ServiceSettings
 
 
 def test_lag_is_end_minus_committed() -> None:
@@ -38,3 +43,27 @@ def test_a_topic_the_broker_could_not_answer_for_keeps_its_gauges_while_a_missin
         {"topic": "reports.incoming.dlq", "error_code": 3, "partitions": []},
     ]
     assert answered(described) == {"cases.takedown": [0, 1], "reports.incoming.dlq": []}
+
+
+class HangingBroker(LagProbe):
+    """A broker that is paused: it never refuses, it never answers."""
+
+    async def measure(self) -> dict[str, int]:
+        await asyncio.Event().wait()
+        return {}
+
+    async def _close(self) -> None:  # no clients were opened
+        return None
+
+
+async def test_a_broker_that_never_answers_counts_as_a_failed_probe_pass_not_as_silence() -> None:
+    settings = ServiceSettings(service_name="lag-hang-test")
+    failed = metrics.LAG_PROBES.labels(service=settings.service_name, outcome="failed")
+    before = failed._value.get()
+    probe = HangingBroker(settings, [Watch("g", "reports.raw")], interval_s=0.01, pass_timeout_s=0.05)
+    task = asyncio.create_task(probe.run())
+    await asyncio.sleep(0.5)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert failed._value.get() - before >= 3  # each bounded pass is told as failed, so LagProbeFailing can fire
