@@ -96,7 +96,7 @@ def outage_told(services, dependency: str) -> list[tuple[str, ...]]:  # type: ig
 
 
 async def run_with_server_killed(services, server, seed: int, ready_s: float,  # type: ignore[no-untyped-def]
-                                 told: list[tuple[str, ...]], scraper: Scraper | None = None) -> Stream:
+                                 told: list[tuple[str, ...]]) -> Stream:
     """kill -9 of one of the session's own servers mid-stream, restarted on its data."""
     async def fault() -> None:
         server.process.send_signal(signal.SIGKILL)
@@ -106,7 +106,7 @@ async def run_with_server_killed(services, server, seed: int, ready_s: float,  #
         await asyncio.to_thread(server.wait_ready, ready_s)
 
     try:
-        return await run_with(services, fault, seed=seed, told=told, scraper=scraper)
+        return await run_with(services, fault, seed=seed, told=told)
     finally:
         if server.process is None or server.process.poll() is not None:  # never leave a shared server down
             await asyncio.to_thread(server.start)
@@ -267,17 +267,6 @@ async def test_kafka_paused_past_the_session_timeout_holds_reports_in_the_outbox
     # A paused broker never refuses, it hangs: every service's lag probe still told its passes
     # as failed (bounded, libs.common.lag), so its lag figures are known to be stale. The
     # LagProbeFailing rule itself waits 10 min of failures, longer than this pause replays to.
-    failed = probe_failures(scraper)
+    failed = scraper.increase("netreport_lag_probes_total", by="service", outcome="failed")
     assert all(failed.get(name, 0) >= 1 for name in services.urls), failed
 
-
-def probe_failures(scraper: Scraper) -> dict[str, float]:
-    """Failed lag-probe passes each service counted over the run (last sample minus first)."""
-    out: dict[str, float] = {}
-    for key, values in scraper.series.items():
-        if key.startswith("netreport_lag_probes_total{") and 'outcome="failed"' in key:
-            seen = [v for v in values if v is not None]
-            service = re.search(r'service="([^"]+)"', key)
-            if seen and service:
-                out[service.group(1)] = out.get(service.group(1), 0) + seen[-1] - (seen[0] if values[0] is not None else 0)
-    return out

@@ -15,6 +15,7 @@ its `up`, as Prometheus would have it.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
@@ -31,7 +32,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from deploy.prometheus.config import RULES
 
 WATCHED = ("netreport_consumer_lag_messages", "netreport_dlq_depth_messages", "netreport_outbox_backlog",
-           "netreport_http_requests_total", "netreport_lag_probes_total")
+           "netreport_lag_probes_total")
 REPLAYED_AS = "1m"  # one real second per minute of the rules' time
 
 
@@ -87,6 +88,23 @@ class Scraper:
         for key in set(now) | set(self.series):
             self.series[key] += [None] * (self.scrapes - len(self.series[key])) + [now.get(key)]
         self.scrapes += 1
+
+    def increase(self, name: str, *, by: str, **match: str) -> dict[str, float]:
+        """How much counter `name` rose over the run, per value of label `by`, for the series
+        whose labels hold `match`. A drop is a restart (the counter began again at 0), as
+        PromQL's increase() reads it."""
+        wanted = [f'{k}="{v}"' for k, v in match.items()]
+        out: dict[str, float] = defaultdict(float)
+        for key, values in self.series.items():
+            label = re.search(f'[{{,]{by}="([^"]*)"', key)
+            if not key.startswith(name + "{") or not label or not all(w in key for w in wanted):
+                continue
+            # One there from the first scrape counts from there; one that appears mid-run began at 0.
+            last = values[0] if values and values[0] is not None else 0.0
+            for value in (v for v in values if v is not None):
+                out[label.group(1)] += value - last if value >= last else value
+                last = value
+        return dict(out)
 
     def input_series(self) -> list[dict[str, str]]:
         return [{"series": key, "values": " ".join("_" if v is None else repr(v) for v in values + [None] * (self.scrapes - len(values)))}
