@@ -96,3 +96,13 @@ DEAD_LETTERS_UNWRITABLE = Counter(
     "Dead letters Kafka refused for good (even without the message bytes): kept in the database or the log",
     ["service", "topic"],
 )
+RULE_RELOADS = Counter(
+    "netreport_rule_reloads_total",
+    "Rule files read again after an edit, by outcome (loaded, failed: the old rules stay in force)",
+    ["rules", "outcome"],
+)
+RULE_EDIT_REFUSED = Gauge(
+    "netreport_rule_edit_refused",
+    "1 while the rule file on disk failed to load and the previous rules are in force; 0 once it loads",
+    ["rules"],
+)

@@ -16,6 +16,7 @@ from libs.common.events import (
     TakedownRequested,
 )
 from libs.common.outbox import OutboxRelay
+from libs.common.rulefile import watching
 from libs.common.service import Runtime, build_app
 from libs.common.topics import (
     CASES_EVENTS,
@@ -64,9 +65,11 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
     relay = OutboxRelay(runtime.bus, service=settings.service_name)
     store = DispatchStore(runtime.db, relay)
     directory = load_directory(settings.directory_file)
-    platforms = load_platforms(settings.platforms_file)
-    ctx = DispatchContext(store, relay, directory, load_routing_policy(settings.routing_file),
-                          load_deadline_policy(settings.deadlines_file), clock, platforms,
+    platforms = watching(settings.platforms_file, load_platforms, name="dispatch.platforms")
+    ctx = DispatchContext(store, relay, directory,
+                          watching(settings.routing_file, load_routing_policy, name="dispatch.routing"),
+                          watching(settings.deadlines_file, load_deadline_policy, name="dispatch.deadlines"),
+                          clock, platforms,
                           timedelta(seconds=settings.recheck_delay_s), runtime.bus, settings.platform_feedback_skew_s,
                           feedback_signing_key(settings))
     checker = url_checker or HttpUrlChecker(allow_hosts=settings.allow_hosts, timeout_s=settings.urlcheck_timeout_s)

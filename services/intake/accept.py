@@ -21,6 +21,7 @@ from typing import Any
 from libs.common.coalesce import Coalescer
 from libs.common.events import ReportContent, ReportSubmitted, utcnow
 from libs.common.privacy import Privacy
+from libs.common.rulefile import Rules
 from libs.common.vocabulary import Channel
 from services.intake.danger import ADVICE, DangerTerms, is_imminent_danger
 from services.intake.models import ReportAccepted, ReportIn
@@ -66,7 +67,7 @@ class Acceptor:
 
     store: IntakeStore
     privacy: Privacy
-    danger_terms: DangerTerms
+    danger_rules: Rules[DangerTerms]  # reloaded on change: new words advise the next reporter
     tracking_prefix: str
     base_url: str
     snapshot_urls: bool = False  # evidence snapshot on: queue the target URLs with the report
@@ -83,7 +84,7 @@ class Acceptor:
         out, docs = [], []
         for p in pending:
             issued = p.issued or next(fresh)
-            event = build_event(p.body, p.submitter, issued, privacy=self.privacy, danger_terms=self.danger_terms)
+            event = build_event(p.body, p.submitter, issued, privacy=self.privacy, danger_terms=self.danger_rules.get())
             contact = p.body.contact.model_dump(exclude_none=True) if p.body.contact else None
             docs.append(self.store.report_doc(
                 event=event, token_sha256=token_hash(issued.status_token),

@@ -11,6 +11,7 @@ from libs.common.http.pages import Pages, install_page_errors, mount_static
 from libs.common.events import ReporterReply
 from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
+from libs.common.rulefile import watching
 from libs.common.settings import privacy_keys
 from libs.common.service import Runtime, build_app
 from libs.common.topics import DEFAULT_PARTITIONS, REPORTS_REPLIES, REPORTS_SUBMITTED
@@ -23,7 +24,7 @@ from services.intake import (
 )
 from services.intake.pages import routes as page_routes
 from services.intake.context import IntakeContext
-from services.intake.danger import load_danger_terms
+from services.intake.danger import RULES_FILE, load_danger_terms
 from services.intake.errors import count_refused_too_large, install_intake_errors
 from services.intake.snapshot_worker import SnapshotWorker
 from services.intake.fetcher import HttpSnapshotFetcher, UrlFetcher
@@ -53,7 +54,8 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
     relay = OutboxRelay(runtime.bus, [store.reports], settings.service_name)
     master = settings.secret_key.get_secret_value()
     secret, olds, pseudonym = privacy_keys(settings)
-    ctx = IntakeContext(settings, store, Privacy(secret, olds, pseudonym), load_danger_terms(), relay, clock)
+    ctx = IntakeContext(settings, store, Privacy(secret, olds, pseudonym),
+                        watching(RULES_FILE, load_danger_terms, name="intake.danger"), relay, clock)
     deliverer = CallbackDeliverer(store.callbacks, ctx.registry, sender or HttpCallbackSender(settings.callback_timeout_s),
                                   clock, max_attempts=settings.callback_max_attempts, interval_s=settings.callback_interval_s)
     snapshots = SnapshotWorker(store, fetcher or HttpSnapshotFetcher(

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from libs.common.clock import Clock, SystemClock
 from libs.common.outbox import OutboxRelay
 from libs.common.privacy import Privacy
+from libs.common.rulefile import Rules
 from services.intake.accept import Acceptor
 from services.intake.danger import DangerTerms
 from services.intake.ratelimit import TokenBucketLimiter
@@ -29,7 +30,7 @@ class IntakeContext:
     settings: IntakeSettings
     store: IntakeStore
     privacy: Privacy
-    danger_terms: DangerTerms
+    danger_rules: Rules[DangerTerms]
     relay: OutboxRelay
     clock: Clock = field(default_factory=SystemClock)
     monotonic: Callable[[], float] = time.monotonic
@@ -39,7 +40,7 @@ class IntakeContext:
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.acceptor = Acceptor(self.store, self.privacy, self.danger_terms, s.tracking_prefix,
+        self.acceptor = Acceptor(self.store, self.privacy, self.danger_rules, s.tracking_prefix,
                                  s.public_base_url, snapshot_urls=s.evidence_snapshot,
                                  on_stored=lambda doc_id, items: self.relay.staged(self.store.reports, doc_id, items))
         self.registry = PlatformRegistry(self.store.platforms, self.privacy)

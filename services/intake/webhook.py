@@ -111,7 +111,7 @@ async def _plan(ctx: IntakeContext, items: list[ParsedItem], digest: str) -> dic
             ids = next(issued)
             row |= {"status": "accepted", "report_id": ids.report_id, "tracking_no": ids.tracking_no,
                     "token_sealed": ctx.privacy.seal({"t": ids.status_token}, purpose=STATUS_TOKEN, doc_id=ids.report_id), "submitted_at": ids.submitted_at,
-                    "danger": is_imminent_danger(item.report.text, ctx.danger_terms)}
+                    "danger": is_imminent_danger(item.report.text, ctx.danger_rules.get())}
         else:
             row["status"] = "rejected"
         planned.append(row)

@@ -12,6 +12,7 @@ from libs.common.clock import Clock, SystemClock
 from libs.common.events import ReportTriaged
 from libs.common.logs import get_logger
 from libs.common.outbox import OutboxRelay
+from libs.common.rulefile import watching
 from libs.common.waker import Waker, run_worker
 from libs.common.service import Runtime, build_app
 from libs.common.topics import (
@@ -59,7 +60,7 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     store, media = RumorStore(runtime.db, relay), MediaStore(runtime.db, relay)
     matrix = load_matrix(settings.channels_file)
     endpoints = channel_endpoints(settings, matrix, os.environ if environ is None else environ)
-    desk = RumorDesk(store, relay, load_params(settings.params_file), clock)
+    desk = RumorDesk(store, relay, watching(settings.params_file, load_params, name="rumor.params"), clock)
     editorial = Editorial(store, media, matrix, settings.public_base_url, clock, relay.poke)
     http = httpx.AsyncClient(timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False,
                              limits=httpx.Limits(max_connections=settings.delivery_concurrency))

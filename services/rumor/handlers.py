@@ -12,6 +12,7 @@ from libs.common.clock import Clock
 from libs.common.events import Event, ReportTriaged, RumorEvent, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
+from libs.common.rulefile import Rules
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS
 from services.rumor import metrics
 from services.rumor.publishing import fanout
@@ -29,8 +30,12 @@ log = get_logger(__name__)
 class RumorDesk:
     store: RumorStore
     relay: OutboxRelay
-    params: RumorParams
+    params_rules: Rules[RumorParams]  # reloaded on change: thresholds apply to the next report
     clock: Clock
+
+    @property
+    def params(self) -> RumorParams:
+        return self.params_rules.get()
 
     async def on_triaged(self, triaged: ReportTriaged) -> None:
         if triaged.decision.category != "rumor" or not triaged.decision.valid:

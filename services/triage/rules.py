@@ -18,6 +18,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel
 
+from libs.common.rulefile import Reloading
 from services.triage.config import (
     CasesConfig,
     ClassifierConfig,
@@ -144,43 +145,12 @@ def load_rules(directory: Path | str = RULES_DIR, *, model: TextModel | None = N
     )
 
 
-class RulesHolder:
-    """The current rules; `get()` reloads them when a watched file changed.
-
-    Files are checked at most every `check_interval` seconds (a few stat calls), so calling
-    `get()` per report is cheap. `clock` is injected so tests move time instead of sleeping.
-    """
+class RulesHolder(Reloading[TriageRules]):
+    """Triage's current rules: the whole `rules/` folder and the model, reloaded on change
+    (libs.common.rulefile.Reloading), so `get()` per report is cheap."""
 
     def __init__(self, directory: Path | str = RULES_DIR, *, check_interval: float = 2.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.directory = Path(directory)
-        self._interval = check_interval
-        self._clock = clock
-        self._rules = load_rules(self.directory)
-        self._files = watched_files(self.directory)
-        self._stamp = self._mtimes()
-        self._checked_at = clock()
-
-    def _mtimes(self) -> tuple[int, ...]:
-        return tuple(p.stat().st_mtime_ns if p.exists() else -1 for p in self._files)
-
-    def get(self) -> TriageRules:
-        now = self._clock()
-        if now - self._checked_at >= self._interval:
-            self._checked_at = now
-            self._reload_if_changed()
-        return self._rules
-
-    def _reload_if_changed(self) -> None:
-        stamp = self._mtimes()
-        if stamp == self._stamp:
-            return
-        self._stamp = stamp  # a failed load is not retried until a file changes again
-        try:
-            rules, files = load_rules(self.directory), watched_files(self.directory)
-        except Exception:  # a bad edit must not stop triage: keep the rules that worked
-            log.exception("triage rules in %s failed to load; keeping version %s", self.directory, self._rules.version)
-            return
-        self._rules, self._files = rules, files
-        self._stamp = self._mtimes()
-        log.info("triage rules reloaded: version %s", rules.version)
+        super().__init__(lambda: load_rules(self.directory), lambda: watched_files(self.directory),
+                         name="triage", check_interval=check_interval, clock=clock)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pymongo import AsyncMongoClient
 
 from libs.common.clock import ManualClock
+from libs.common.rulefile import Fixed
 from services.rumor.clustering.claim_lookup import week_of
 from services.rumor.clustering.claims import candidate_keys, new_claim
 from services.rumor.handlers import RumorDesk
@@ -31,7 +32,7 @@ async def _desk(infra, mongo_db_name) -> tuple[RumorDesk, AsyncMongoClient]:
     client = AsyncMongoClient(infra.mongo_uri, tz_aware=True)
     store, params = RumorStore(client[mongo_db_name]), load_params()
     await store.create_indexes(params.claims, NOW)
-    return RumorDesk(store, relay=None, params=params, clock=ManualClock(NOW)), client  # type: ignore[arg-type]
+    return RumorDesk(store, relay=None, params_rules=Fixed(params), clock=ManualClock(NOW)), client  # type: ignore[arg-type]
 
 
 async def test_a_paraphrase_finds_its_claim_among_hundreds_and_the_lookup_stays_short(infra, mongo_db_name):

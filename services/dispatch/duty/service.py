@@ -13,6 +13,7 @@ from libs.common.clock import Clock
 from libs.common.events import CaseEvent, RumorEvent
 from libs.common.http.access import Principal
 from libs.common.logs import get_logger
+from libs.common.rulefile import Rules
 from services.dispatch import metrics
 from services.dispatch.duty import paging
 from services.dispatch.duty.handover import Note, may_acknowledge, may_add_note
@@ -39,9 +40,13 @@ async def _no_audit(action: str, detail: str, actor: Principal | None, subject: 
 @dataclass
 class DutyService:
     store: DutyStore
-    policy: DutyPolicy
+    policy_rules: Rules[DutyPolicy]  # reloaded on change: a new escalation applies to the next page
     clock: Clock
     audit: Audit = _no_audit
+
+    @property
+    def policy(self) -> DutyPolicy:
+        return self.policy_rules.get()
 
     # pages
     async def page(self, trigger: PageTrigger, now: datetime) -> bool:

@@ -3,6 +3,7 @@ service, the loop and the page delivery with its notifiers."""
 from __future__ import annotations
 
 from libs.common.outbox import OutboxRelay
+from libs.common.rulefile import watching
 from libs.common.service import Runtime
 from services.dispatch.context import DispatchContext
 from services.dispatch.duty.notify import ConsoleNotifier, Notifier, PageDelivery, WebhookNotifier
@@ -26,5 +27,5 @@ def notifiers(settings: DispatchSettings) -> list[Notifier]:
 def build_duty(runtime: Runtime, settings: DispatchSettings, ctx: DispatchContext, relay: OutboxRelay,
                audit: Audit) -> tuple[DutyService, DutyScheduler, PageDelivery]:
     store = DutyStore(runtime.db, relay)
-    duty = DutyService(store, load_duty_policy(settings.duty_file), ctx.clock, audit)
+    duty = DutyService(store, watching(settings.duty_file, load_duty_policy, name="dispatch.duty"), ctx.clock, audit)
     return duty, DutyScheduler(duty, ctx, settings.chase_interval_s), PageDelivery(notifiers(settings))

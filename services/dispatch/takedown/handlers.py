@@ -19,6 +19,7 @@ from libs.common.http.signed_post import PostFailed, SignedPoster
 from libs.common.events import CaseFeedback, TakedownRequested, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
+from libs.common.rulefile import Rules
 from libs.common.topics import CASES_EVENTS, CASES_FEEDBACK
 from services.dispatch import announce, metrics
 from services.dispatch.feedback_signature import department_key, sign_feedback
@@ -54,7 +55,7 @@ class HttpTakedownSender:
 class TakedownWorker:
     store: DispatchStore
     relay: OutboxRelay
-    platforms: PlatformRegistry
+    platform_rules: Rules[PlatformRegistry]  # reloaded on change: a platform removed is refused at once
     sender: TakedownSender
     clock: Clock
     feedback_url_base: str | None = None  # where platforms may answer later (signed)
@@ -68,7 +69,7 @@ class TakedownWorker:
             raise PermanentError(f"no case {request.case_id}")
         if request.event_id in case.get("takedowns_done", []):
             return  # answered before; a redelivery after a crash before the commit
-        spec = self.platforms.get(request.platform_id)
+        spec = self.platform_rules.get().get(request.platform_id)
         if spec is None:
             await self._failed(case, request, "platform no longer in rules/platforms.yaml")
         secret = self.environ.get(spec.secret_env, "")

@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(ip_rate_limit)
 
 
 def _page_context(ctx: Ctx) -> dict[str, object]:
-    terms = ctx.danger_terms
+    terms = ctx.danger_rules.get()
     return {"categories": CATEGORIES, "zones": ZONES, "city": CITY, "counties": COUNTIES,
             # The form's script warns at once when the text reads as imminent danger; the
             # server decides again on submission (the same terms, services/intake/danger.py).

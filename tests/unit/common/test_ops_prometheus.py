@@ -35,7 +35,7 @@ def test_alert_rules_pass_their_unit_tests() -> None:
 def test_production_scrape_config_is_valid_and_loads_the_rules() -> None:
     result = promtool("check", "config", str(PROMETHEUS / "prometheus.yml"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 12 rules found" in result.stdout
+    assert "SUCCESS: 13 rules found" in result.stdout
 
 
 def test_the_local_config_scrapes_every_service_on_its_make_run_port(tmp_path: Path) -> None:

@@ -1,6 +1,5 @@
 """Issue 13, fourth round: the classes of error our tuning batches 6-12 showed, with reports
 written for the test (not copies of tuning lines)."""
-import dataclasses
 
 import pytest
 
