@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from libs.common.http import messages
+from libs.common.rulefile import load_rule_file
 from libs.common.signing import derive_key
 from services.intake.models import ReportIn
 
@@ -36,13 +36,23 @@ class PlatformSpec(BaseModel):
     callback_url: str | None = Field(None, pattern=r"^https?://")
 
 
+class PlatformsFile(BaseModel):
+    """rules/platforms.yaml: `platforms:` left empty means none."""
+
+    model_config = ConfigDict(extra="forbid")
+    platforms: list[PlatformSpec] | None = None
+
+    @field_validator("platforms")
+    @classmethod
+    def _unique_ids(cls, specs: list[PlatformSpec] | None) -> list[PlatformSpec] | None:
+        ids = [s.id for s in specs or []]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"duplicate platform ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return specs
+
+
 def load_platform_specs(path: Path) -> list[PlatformSpec]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    specs = [PlatformSpec.model_validate(p) for p in data.get("platforms") or []]
-    ids = [s.id for s in specs]
-    if len(ids) != len(set(ids)):
-        raise ValueError(f"{path}: duplicate platform ids")
-    return specs
+    return load_rule_file(PlatformsFile, path, empty_ok=True).platforms or []
 
 
 def dev_secret(master_key: str, platform_id: str) -> str:

@@ -10,10 +10,9 @@ terms. The table is stored as data so normalization needs no converter at run ti
 """
 from __future__ import annotations
 
-
-import yaml
 import zhconv  # type: ignore[import-untyped]
 
+from libs.common.rulefile import read_yaml
 from services.triage.rules import RULES_DIR
 
 HEADER = """# Traditional -> simplified characters, applied after NFKC and lower-casing.
@@ -38,7 +37,7 @@ SYMBOLS_HEADER = "# Symbols that say a word (🔪 a knife, 💣 a bomb): read as
 
 def main() -> int:
     path = RULES_DIR / "normalize.yaml"
-    loaded = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    loaded = (read_yaml(path) or {}) if path.exists() else {}
     existing, symbols = loaded.get("simplify", {}), loaded.get("symbols", {})
     dialect = loaded.get("dialect", {})
     table = {**build_table(), **existing}

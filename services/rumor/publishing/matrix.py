@@ -11,9 +11,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from libs.common.rulefile import read_yaml
 from libs.common.signing import derive_key
 
 MATRIX_PATH = Path(__file__).parents[1] / "rules" / "channels" / "nanning.yaml"
@@ -71,7 +71,9 @@ class MediaMatrix(BaseModel):
 
 
 def load_matrix(path: Path | str | None = None) -> MediaMatrix:
-    raw = yaml.safe_load(Path(path or MATRIX_PATH).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path or MATRIX_PATH) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path or MATRIX_PATH}: expected a map with own_channels and alliance")
     alliance = [{"kind": "alliance", **member} for member in raw.pop("alliance", []) or []]
     return MediaMatrix.model_validate({**raw, "alliance": alliance})
 
@@ -119,7 +121,7 @@ def load_endpoints_file(path: Path | str | None) -> dict[str, str]:
     """A per-environment map `code: url` (no secrets in it: they stay in the environment)."""
     if not path:
         return {}
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
         raise ValueError(f"{path}: expected a map of channel code to URL")
     return {str(k): v for k, v in raw.items()}

@@ -19,6 +19,25 @@ def test_the_shipped_registry_names_secret_variables_and_holds_no_secret():
     assert "secret:" not in raw
 
 
+@pytest.mark.parametrize("text, error", [
+    ("platforms:\n  - {id: forum, name: 论坛, secret_env: A}\n  - {id: forum, name: 论坛二, secret_env: B}\n",
+     r"duplicate platform ids: \['forum'\]"),
+    ("platforms:\n  - {id: forum, name: 论坛, secret: plain-text}\n", "secret"),  # a secret in the file is refused
+    ("platform:\n  - {id: forum, name: 论坛, secret_env: A}\n", "platform"),  # a misspelt key is not "no platforms"
+])
+def test_a_bad_registry_file_fails_the_load_naming_the_field(tmp_path, text, error):
+    path = tmp_path / "platforms.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=error):
+        load_platform_specs(path)
+
+
+def test_an_empty_registry_means_no_platforms(tmp_path):
+    path = tmp_path / "platforms.yaml"
+    path.write_text("platforms:\n", encoding="utf-8")
+    assert load_platform_specs(path) == []
+
+
 def test_a_secret_comes_from_its_variable_else_from_the_dev_key_only_when_allowed():
     spec = PlatformSpec(id="forum", name="论坛", secret_env="FORUM_SECRET")
     assert resolve_secret(spec, {"FORUM_SECRET": "s" * 20}, dev_master="m" * 20) == ("s" * 20, "env")
