@@ -159,7 +159,8 @@ async def _connect_kafka(runtime: Runtime, topics: dict[str, int], after_kafka: 
     runtime.kafka_ready.set()
     log.info("kafka_connected")
     if runtime.watches:
-        runtime.spawn(LagProbe(settings, runtime.watches).run(), "consumer-lag")
+        runtime.spawn(LagProbe(settings, runtime.watches, settings.lag_probe_interval_s,
+                               settings.lag_probe_timeout_s).run(), "consumer-lag")
     if after_kafka:
         await after_kafka(runtime)
 

@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     kafka_sasl_password_file: Path | None = Field(None, validation_alias=_env("KAFKA_SASL_PASSWORD_FILE"))
     kafka_ssl_cafile: Path | None = Field(None, validation_alias=_env("KAFKA_SSL_CAFILE"))
 
+    # How often each service reads its consumer groups' lag from Kafka (libs.common.lag), and how
+    # long one pass may take before it counts as failed (a hung broker never refuses).
+    lag_probe_interval_s: float = Field(5.0, gt=0, validation_alias=_env("LAG_PROBE_INTERVAL_S"))
+    lag_probe_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("LAG_PROBE_TIMEOUT_S"))
+
     create_topics: bool = Field(True, validation_alias=_env("KAFKA_CREATE_TOPICS"))
     # 1 for the local single node; 3 on a production cluster (with min.insync.replicas=2).
     kafka_replication_factor: int = Field(1, validation_alias=_env("KAFKA_REPLICATION_FACTOR"))

@@ -28,7 +28,11 @@ def db_proxy(infra) -> Iterator[SlowProxy | None]:  # type: ignore[no-untyped-de
 
 @pytest.fixture(scope="module")
 def services(infra, db_proxy, tmp_path_factory):  # type: ignore[no-untyped-def]
-    extra = {"INTAKE_RATE_IP_PER_MINUTE": "100000"} | ({"MONGO_URI": db_proxy.uri} if db_proxy else {})
+    # The alert replay stretches each real second to a minute (tests.support.alert_replay); the
+    # lag probe's cadence is scaled down with it, so its replayed gauges move about once a
+    # replayed minute and a hung pass fails in two (production: every 5 s, failed after 10 s).
+    extra = {"INTAKE_RATE_IP_PER_MINUTE": "100000", "LAG_PROBE_INTERVAL_S": "1", "LAG_PROBE_TIMEOUT_S": "2"} \
+        | ({"MONGO_URI": db_proxy.uri} if db_proxy else {})
     system = Services(infra, f"faults{os.getpid()}-", tmp_path_factory.mktemp("fault-logs"), extra_env=extra)
     try:
         try:
