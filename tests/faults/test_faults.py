@@ -96,12 +96,22 @@ def outage_told(services, dependency: str) -> list[tuple[str, ...]]:  # type: ig
 
 
 async def run_with_server_killed(services, server, seed: int, ready_s: float,  # type: ignore[no-untyped-def]
-                                 told: list[tuple[str, ...]]) -> Stream:
-    """kill -9 of one of the session's own servers mid-stream, restarted on its data."""
+                                 told: list[tuple[str, ...]], readiness: list[int] | None = None) -> Stream:
+    """kill -9 of one of the session's own servers mid-stream, restarted on its data;
+    `readiness` gets intake's /health/ready answer asked just after the kill."""
+    async def ask_ready() -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            async with httpx.AsyncClient(timeout=5) as client:
+                status = (await client.get(f"{services.urls['intake']}/health/ready")).status_code
+            if readiness is not None:
+                readiness.append(status)
+
     async def fault() -> None:
         server.process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(server.process.wait, 10)
+        asked = asyncio.create_task(ask_ready())  # answered within its 2 s database ping
         await asyncio.sleep(3)
+        await asked
         await asyncio.to_thread(server.start)
         await asyncio.to_thread(server.wait_ready, ready_s)
 
@@ -124,10 +134,15 @@ async def test_kafka_killed_with_sigkill_and_restarted_on_its_data_loses_and_dou
 async def test_the_database_killed_with_sigkill_is_answered_503_then_everything_accepted_is_kept(services):
     if services.infra.mongo is None:
         pytest.skip("the database is external (TEST_MONGO_URI): this test must kill the session's own database")
-    seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60,
+    readiness: list[int] = []
+    seen = await run_with_server_killed(services, services.infra.mongo, seed=93, ready_s=60, readiness=readiness,
                                         told=[*outage_told(services, "mongodb"), ("intake", '"database_unavailable"')])
     assert seen.refused.get("503"), dict(seen.refused)  # refused clearly while it was down, never a 500
     assert not seen.refused.get("500")
+    # The load balancer is told too: intake is not ready while its database is away, ready after.
+    assert 503 in readiness, readiness
+    async with httpx.AsyncClient(timeout=5) as client:
+        assert (await client.get(f"{services.urls['intake']}/health/ready")).status_code == 200
 
 
 async def test_two_instances_of_each_consumer_one_killed_mid_stream_rebalance_without_loss_or_double(services):
