@@ -41,8 +41,10 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
     # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
-    # alike because both say 青秀区. Places are compared separately (places.py).
-    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.start + len(s.name)) for s in sites]
+    # alike because both say 青秀区. Places are compared separately (places.py). A landmark
+    # (相思湖, 吴圩机场) stays: one site, not a district where many stories happen, and a
+    # rumor told by its landmark is retold by it; it is part of what happened.
+    spans = [(m.start, m.end) for m in mentions if not m.landmark] + [(s.start, s.start + len(s.name)) for s in sites]
     return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
 
 

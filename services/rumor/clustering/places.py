@@ -58,6 +58,7 @@ class Mention:
     codes: tuple[str, ...]
     strong: bool  # stands on its own; weak mentions need a corroborating city or no rival
     weak_name: bool  # a short or two-character name, easily found inside ordinary words
+    landmark: bool = False  # a well-known site (相思湖) standing for its county
 
 
 def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = ()) -> list[Mention]:
@@ -79,8 +80,13 @@ def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = 
 
 
 def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> Mention | None:
-    hits = gaz.names[surface]
-    levels = {gaz.divisions[h.code].level for h in hits if h.code in gaz.divisions}
+    hits = [h for h in gaz.names[surface] if h.code in gaz.divisions]
+    if hits and all(h.landmark for h in hits):
+        # 相思湖, 凤岭: a site's own name, in one county; no road or lake word unmakes it.
+        codes = tuple(sorted({h.code for h in hits}))
+        return Mention(surface, start, end, codes, strong=False, weak_name=len(surface) < 3, landmark=True)
+    hits = [h for h in hits if not h.landmark]
+    levels = {gaz.divisions[h.code].level for h in hits}
     if not levels:
         return None
     short = any(h.short for h in hits)
