@@ -15,7 +15,7 @@ from libs.common.places import Judged, leftmost_longest
 from libs.common.places.roads import names_a_road
 from services.rumor.clustering.gazetteer import Gazetteer
 from services.rumor.params import JoinParams
-from services.rumor.clustering.segmentation import word_freq
+from services.rumor.clustering.segmentation import word_freq, word_tag
 
 
 class Places(BaseModel):
@@ -75,6 +75,8 @@ def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = 
             return Judged(None, used=True)  # 西乡塘小学 is a school, not 西乡 county: the span stays used
         if mention.weak_name and _splits_known_word(start, end, words):
             return Judged(None, used=False)
+        if _tail_of_a_landmark_name(mention, gaz, words):
+            return Judged(None, used=True)
         return Judged(mention, used=True)
     return leftmost_longest(text, gaz.index, judge)
 
@@ -97,6 +99,23 @@ def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> M
     codes = tuple(sorted({h.code for h in hits}))
     strong = len(codes) == 1 and (not short or levels != {"county"})
     return Mention(surface, start, end, codes, strong, weak_name=short)
+
+
+# Tags of a one-character word that can start a landmark's name (大, 金, 白), as opposed to a
+# verb, preposition or particle before a place (去龙湖, 在龙湖, 的龙湖).
+_NAME_START_TAGS = frozenset({"a", "ag", "an", "b", "n", "ng", "nr", "nrt", "nrfg", "ns", "nz", "nt", "j", "x"})
+
+
+def _tail_of_a_landmark_name(mention: Mention, gaz: Gazetteer, words: Sequence[tuple[str, int]]) -> bool:
+    """A county's short name shaped like a landmark (龙湖, 沙河: ending in a lake or river word)
+    right after a character that starts a name (大龙湖, 白沙河) is the end of that landmark's
+    longer name, a lake or river somewhere, not the district (汕头's 龙湖区)."""
+    if mention.landmark or not mention.weak_name or not mention.surface.endswith(gaz.landmark_suffixes):
+        return False
+    if any(gaz.divisions[c].level != "county" for c in mention.codes):
+        return False
+    before = next((w for w, pos in words if pos + len(w) == mention.start), "")
+    return len(before) == 1 and word_tag(before) in _NAME_START_TAGS
 
 
 def _splits_known_word(start: int, end: int, words: Sequence[tuple[str, int]]) -> bool:

@@ -78,3 +78,22 @@ def test_a_landmark_stays_in_the_words_a_district_name_does_not():
     # A district is where many stories happen; a landmark is part of what happened.
     assert "吴圩机场" in content_text("吴圩机场要关闭三天")
     assert "江南区" not in content_text("江南区要停水三天")
+
+
+def test_a_county_name_at_the_end_of_a_longer_lake_or_river_name_is_not_the_county(gaz):
+    # 大龙湖 is a lake, not 汕头's 龙湖区; 白沙河 a river, not 邢台's 沙河市
+    assert districts(gaz, "大龙湖昨晚淹死了两个人") == set()
+    assert districts(gaz, "白沙河涨水把桥淹了") == set()
+
+
+def test_the_county_name_alone_or_after_a_verb_is_still_the_county(gaz):
+    assert districts(gaz, "汕头龙湖这边停水了") == {"龙湖区"}
+    assert districts(gaz, "听说去龙湖那边的路封了", location="汕头市") == {"龙湖区"}
+
+
+def test_a_lake_story_retold_without_its_city_joins_the_city_claim(make_report, params):
+    reports = [
+        make_report("徐州云龙区大龙湖昨晚有两个人游泳淹死了，大家别去野泳", location="徐州市云龙区"),
+        make_report("大龙湖淹死两个人？游泳的时候出的事"),
+    ]
+    assert len(set(claims_of(reports, params))) == 1
