@@ -190,6 +190,17 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
     return places.model_copy(update=update), text_mentions
 
 
+def with_site_district(report: Places, counties: set[str], gaz: Gazetteer) -> Places:
+    """The report placed in the one county its sites are in (吴圩镇 -> 江南区: townships.py),
+    when its words name no district: the words then tell of that district, not the whole city."""
+    if len(counties) != 1 or report.named_districts:
+        return report
+    county = next(iter(counties))
+    return report.model_copy(update={
+        "districts": tuple(sorted(set(report.districts) | counties)), "named_districts": (county,),
+        "city_scope": bool(report.scope_words), "maybe_districts": ()})
+
+
 def with_claim_city(report: Places, claim_cities: Mapping[str, int], gaz: Gazetteer) -> Places:
     """The report with its ambiguous district name read in the claim's city, when the name
     has exactly one district there: "兴宁这边停电" beside a 南宁 claim names 兴宁区."""

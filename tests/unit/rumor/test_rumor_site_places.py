@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from services.rumor.clustering.claims import assign, new_claim
-from services.rumor.clustering.features import content_text, gazetteer_for
+from services.rumor.clustering.features import content_text, gazetteer_for, places_of
 from services.rumor.clustering.normalize import normalize_text
 from services.rumor.clustering.places import extract_places
 from services.rumor.clustering.segmentation import segment
@@ -97,3 +97,25 @@ def test_a_lake_story_retold_without_its_city_joins_the_city_claim(make_report, 
         make_report("大龙湖淹死两个人？游泳的时候出的事"),
     ]
     assert len(set(claims_of(reports, params))) == 1
+
+
+def site_districts(gaz, text, **kw):
+    return {gaz.label(c) for c in places_of(text, **kw).named_districts}
+
+
+def test_a_township_or_a_school_named_after_it_places_the_report_in_its_county(gaz):
+    # 吴圩镇 is in 江南区, 石埠街道 in 西乡塘区 (national table); the city comes from the report
+    assert site_districts(gaz, "吴圩镇明天全镇停水", location="南宁市") == {"江南区"}
+    assert site_districts(gaz, "石埠中学食堂的饭菜吃坏了好几个学生", location="南宁市") == {"西乡塘区"}
+
+
+def test_a_township_name_is_not_placed_in_a_city_the_report_is_not_in(gaz):
+    assert site_districts(gaz, "吴圩镇明天全镇停水", location="柳州市") == set()
+
+
+def test_a_district_story_and_its_township_retelling_agree(make_report, params):
+    claim = new_claim(make_report("江南区明天停水一整天，赶紧接水", location="南宁市江南区"), params)
+    decision = assign(make_report("南宁吴圩镇明天停水？要停一整天", location="南宁市青秀区"), [claim], params)
+    rules = {reason.rule for reason in decision.reasons}
+    assert decision.claim_id == claim.claim_id
+    assert "rumor.place.district_agree" in rules
