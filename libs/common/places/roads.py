@@ -5,8 +5,10 @@ the report is. Which names a road word cancels is each service's own (dispatch: 
 and aliases; rumor: names that need corroboration); which words make a road is this rule.
 
 Decided by what reporters write after a place name:
-- 路, 街, 大道, 大街, 巷, 桥 name a street or a bridge, also with a direction or an ordinal
-  between (北京东路, 中山二路, 解放北街).
+- 路, 街, 大道, 大街, 巷 name a street, also with a direction or an ordinal between (北京东路,
+  中山二路, 解放北街).
+- 桥 is not a road word: streets are named after faraway places, a bridge after the place it
+  stands in or serves, so 上林桥断了 is a bridge in 上林 and its place stays.
 - 街道 counts too: a short name before 街道 is the name of a street office (南湖街道), which
   a resolver that knows the township matches whole and one that does not must not read as the
   district elsewhere of that name (嘉兴's 南湖区).
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-ROAD_AFTER = re.compile(r"[东西南北中一二三四五六七八九十]?(?:路|街(?![上头])|大道|大街|巷|桥|道(?!路))")
+ROAD_AFTER = re.compile(r"[东西南北中一二三四五六七八九十]?(?:路|街(?![上头])|大道|大街|巷|道(?!路))")
 
 
 def names_a_road(rest: str) -> bool:

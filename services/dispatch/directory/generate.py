@@ -168,7 +168,6 @@ def city_directory(db: sqlite3.Connection, overlay: dict[str, Any]) -> dict[str,
     return {
         "source": SOURCE_NOTE,
         "report_centers": "report_centers.yaml",
-        "landmarks": "landmarks.yaml",
         "city": {
             "code": f"{code}00", "name": city, "slug": overlay["slug"],
             "province": {"code": f"{prov}0000", "name": prov_name},

@@ -1,7 +1,7 @@
 """Read the jurisdiction data files into a `Directory`, failing loudly on bad data.
 
 `load_directory(path)` reads the city file (e.g. nanning.yaml) and the files it names (the
-report centers and the landmarks) over the national division table of `libs.common.places`.
+report centers) over the national division table and the landmark list of `libs.common.places`.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from libs.common.places.divisions import Node, read_divisions
+from libs.common.places.landmarks import LANDMARKS, LandmarkError, landmarks
 from services.dispatch.directory.directory import Directory
 from services.dispatch.directory.models import Landmark, ReportCenter, Unit
 from services.dispatch.directory.gazetteer import build_gazetteer
@@ -69,24 +70,17 @@ def _merge_nodes(nodes: dict[str, Node], units: dict[str, Unit], province: str) 
         nodes[unit.code] = Node(unit.code, unit.level, unit.name, parent)
 
 
-def _landmark_code(row: dict[str, Any], units: dict[str, Unit], city: str) -> str:
-    if "code" in row:
-        code = str(row["code"])
-        if code not in units:
-            raise DirectoryError(f"landmark {row['name']}: unknown division {code}")
-        return code
-    code = city
-    for name in row["division"]:
-        code = next((u.code for u in units.values() if u.parent == code and u.name == name), "")
-        if not code:
-            raise DirectoryError(f"landmark {row['name']}: no division {name} on {row['division']}")
-    return code
-
-
 def read_landmarks(path: Path, units: dict[str, Unit], city: str) -> tuple[Landmark, ...]:
-    rows = (_read_yaml(path) or {}).get("landmarks") or []
-    return tuple(Landmark(name=r["name"], code=_landmark_code(r, units, city),
-                          note=r.get("note", "")) for r in rows)
+    """The city's rows of the shared landmark list (libs/common/places/landmarks.yaml, or the
+    file the directory names), each on a division of this directory."""
+    try:
+        rows = [lm for lm in landmarks(path) if lm.city == city]
+    except LandmarkError as e:
+        raise DirectoryError(str(e)) from e
+    unknown = [lm.name for lm in rows if lm.code not in units]
+    if unknown:
+        raise DirectoryError(f"landmarks on divisions not in the directory: {', '.join(unknown)}")
+    return tuple(Landmark(name=lm.name, code=lm.code, note=lm.note) for lm in rows)
 
 
 def read_centers(path: Path) -> dict[str, ReportCenter]:
@@ -108,11 +102,10 @@ def load_directory(path: str | Path = DEFAULT_DIRECTORY) -> Directory:
     owners = _department_units(units)
     nodes = read_divisions()
     _merge_nodes(nodes, units, province)
-    landmarks = read_landmarks(base / doc["landmarks"], units, city_code) \
-        if doc.get("landmarks") else ()
+    found = read_landmarks(base / doc["landmarks"] if doc.get("landmarks") else LANDMARKS, units, city_code)
     return Directory(
         city_code=city_code, province_code=province, nodes=nodes, units=units,
-        centers=read_centers(base / doc["report_centers"]), landmarks=landmarks,
-        gazetteer=build_gazetteer(nodes, units, landmarks), department_unit=owners,
+        centers=read_centers(base / doc["report_centers"]), landmarks=found,
+        gazetteer=build_gazetteer(nodes, units, found), department_unit=owners,
         source=str(doc.get("source", "")),
     )

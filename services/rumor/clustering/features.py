@@ -9,9 +9,10 @@ from services.rumor.clustering.facts import Facts, extract_facts
 from services.rumor.clustering.gazetteer import Gazetteer, load_gazetteer
 from services.rumor.clustering.normalize import blank, contrast_spans, handle_spans, normalize_text, normalize_url, quantity_spans
 from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
-from services.rumor.clustering.places import Mention, Places, extract_places
+from services.rumor.clustering.places import Mention, Places, extract_places, with_site_district
 from services.rumor.clustering.reports import RumorReport
 from services.rumor.clustering.sites import Site, find_sites
+from services.rumor.clustering.townships import counties_of_sites
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
 
@@ -34,15 +35,21 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
     """Normalized text without references to other rumors; its places, place mentions and sites."""
     norm = normalize_text(text)
     norm = blank(norm, contrast_spans(norm))
-    places, mentions = extract_places(norm, gazetteer_for(params), words=segment(norm), **context)
+    gaz = gazetteer_for(params)
+    places, mentions = extract_places(norm, gaz, words=segment(norm), **context)
     sites = find_sites(norm, [(m.start, m.end) for m in mentions])
+    cities = set(places.cities)
+    counties = counties_of_sites(((s.kind, s.name) for s in sites), lambda c: gaz.city_of(c) in cities)
+    places = with_site_district(places, counties, gaz)
     return norm, places.model_copy(update={"sites": tuple(sorted({s.key for s in sites}))}), mentions, sites
 
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
     # Place and site names say where, not what: 青秀区停水 and 青秀区自来水污染 must not look
-    # alike because both say 青秀区. Places are compared separately (places.py).
-    spans = [(m.start, m.end) for m in mentions] + [(s.start, s.start + len(s.name)) for s in sites]
+    # alike because both say 青秀区. Places are compared separately (places.py). A landmark
+    # (相思湖, 吴圩机场) stays: one site, not a district where many stories happen, and a
+    # rumor told by its landmark is retold by it; it is part of what happened.
+    spans = [(m.start, m.end) for m in mentions if not m.landmark] + [(s.start, s.start + len(s.name)) for s in sites]
     return blank(norm, spans + handle_spans(norm) + quantity_spans(norm))
 
 
@@ -56,6 +63,11 @@ def content_text(text: str, place_params: PlaceParams | None = None) -> str:
     """Normalized text with its place and site names, handles and references to other rumors blanked."""
     norm, _, mentions, sites = _prepare(text, place_params or PlaceParams())
     return _content(norm, mentions, sites)
+
+
+def places_of(text: str, place_params: PlaceParams | None = None, **context: str | None) -> Places:
+    """The places a report's text names, with its context (location, account, region_code)."""
+    return _prepare(text, place_params or PlaceParams(), **context)[1]
 
 
 @lru_cache(maxsize=8)

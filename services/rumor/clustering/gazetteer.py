@@ -2,6 +2,7 @@
 
 Built from the national division table and the short-name rule of `libs.common.places` (the
 ones dispatch uses), the former names both read (横县: `libs/common/places/former_names.yaml`),
+the landmark list dispatch reads too (相思湖 is in 西乡塘区: `libs/common/places/landmarks.yaml`),
 plus `rules/places.yaml`: divisions the table lacks, nicknames and development zones. Rumor's own are which names need corroboration (`NameHit.short`),
 and the common-word filter on county short names. Paths follow the table's parent column
 (`_division`), as dispatch's do.
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from libs.common.events import Division
-from libs.common.places import NameIndex
+from libs.common.places import NameIndex, normalize_address
 from libs.common.places.divisions import (Node, ancestors, is_municipality, is_pseudo_city, is_zone,
                                           read_divisions)
 from libs.common.places.former import former_names
+from libs.common.places.landmarks import landmarks
 from libs.common.places.names import short_name
 from services.rumor.clustering.segmentation import word_freq
 from services.rumor.params import place_names
@@ -27,6 +29,9 @@ class NameHit:
 
     code: str
     short: bool  # the name without its 市/区/县 suffix: needs corroboration
+    # A well-known site (相思湖, libs/common/places/landmarks.yaml) standing for its county: a
+    # name of its own, so no road or lake word after it makes it something else.
+    landmark: bool = False
 
 
 @dataclass
@@ -74,6 +79,17 @@ def _division(node: Node, nodes: dict[str, Node]) -> Division:
     return Division(code=node.code, name=node.name, level=node.level, path=path)
 
 
+def _landmark_counties(gaz: Gazetteer) -> list[tuple[str, str]]:
+    """(name, county code) of each landmark; one on a township stands for the township's county."""
+    nodes = read_divisions()
+    out = []
+    for landmark in landmarks():
+        county = next((c for c in ancestors(landmark.code, nodes) if c in gaz.divisions), None)
+        if county is not None and gaz.divisions[county].level == "county":
+            out.append((normalize_address(landmark.name), county))
+    return out
+
+
 def _is_common_word(name: str, level: str, max_freq: int, stop: set[str]) -> bool:
     # Only county short names are tested against word frequency: city names such as 扬州
     # are frequent in text precisely because they are places.
@@ -100,5 +116,9 @@ def load_gazetteer(max_common_word_freq: int = 500, extra_stop: tuple[str, ...] 
         gaz.names.setdefault(name, []).append(NameHit(code, short=len(name) < 3))
     for alias, code in extra.aliases.items():
         gaz.names.setdefault(alias, []).append(NameHit(code, short=False))
+    for name, code in _landmark_counties(gaz):
+        # Weak as a short name is: 南湖公园 or 会展中心 may be another city's, so the site
+        # places a report only in a city the report names or leaves uncontested.
+        gaz.names.setdefault(name, []).append(NameHit(code, short=True, landmark=True))
     gaz.index = NameIndex(gaz.names)
     return gaz

@@ -15,7 +15,7 @@ from libs.common.places import Judged, leftmost_longest
 from libs.common.places.roads import names_a_road
 from services.rumor.clustering.gazetteer import Gazetteer
 from services.rumor.params import JoinParams
-from services.rumor.clustering.segmentation import word_freq
+from services.rumor.clustering.segmentation import word_freq, word_tag
 
 
 class Places(BaseModel):
@@ -58,6 +58,7 @@ class Mention:
     codes: tuple[str, ...]
     strong: bool  # stands on its own; weak mentions need a corroborating city or no rival
     weak_name: bool  # a short or two-character name, easily found inside ordinary words
+    landmark: bool = False  # a well-known site (相思湖) standing for its county
 
 
 def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = ()) -> list[Mention]:
@@ -74,13 +75,20 @@ def find_mentions(text: str, gaz: Gazetteer, words: Sequence[tuple[str, int]] = 
             return Judged(None, used=True)  # 西乡塘小学 is a school, not 西乡 county: the span stays used
         if mention.weak_name and _splits_known_word(start, end, words):
             return Judged(None, used=False)
+        if _tail_of_a_landmark_name(mention, gaz, words):
+            return Judged(None, used=True)
         return Judged(mention, used=True)
     return leftmost_longest(text, gaz.index, judge)
 
 
 def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> Mention | None:
-    hits = gaz.names[surface]
-    levels = {gaz.divisions[h.code].level for h in hits if h.code in gaz.divisions}
+    hits = [h for h in gaz.names[surface] if h.code in gaz.divisions]
+    if hits and all(h.landmark for h in hits):
+        # 相思湖, 凤岭: a site's own name, in one county; no road or lake word unmakes it.
+        codes = tuple(sorted({h.code for h in hits}))
+        return Mention(surface, start, end, codes, strong=False, weak_name=len(surface) < 3, landmark=True)
+    hits = [h for h in hits if not h.landmark]
+    levels = {gaz.divisions[h.code].level for h in hits}
     if not levels:
         return None
     short = any(h.short for h in hits)
@@ -91,6 +99,23 @@ def _mention(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> M
     codes = tuple(sorted({h.code for h in hits}))
     strong = len(codes) == 1 and (not short or levels != {"county"})
     return Mention(surface, start, end, codes, strong, weak_name=short)
+
+
+# Tags of a one-character word that can start a landmark's name (大, 金, 白), as opposed to a
+# verb, preposition or particle before a place (去龙湖, 在龙湖, 的龙湖).
+_NAME_START_TAGS = frozenset({"a", "ag", "an", "b", "n", "ng", "nr", "nrt", "nrfg", "ns", "nz", "nt", "j", "x"})
+
+
+def _tail_of_a_landmark_name(mention: Mention, gaz: Gazetteer, words: Sequence[tuple[str, int]]) -> bool:
+    """A county's short name shaped like a landmark (龙湖, 沙河: ending in a lake or river word)
+    right after a character that starts a name (大龙湖, 白沙河) is the end of that landmark's
+    longer name, a lake or river somewhere, not the district (汕头's 龙湖区)."""
+    if mention.landmark or not mention.weak_name or not mention.surface.endswith(gaz.landmark_suffixes):
+        return False
+    if any(gaz.divisions[c].level != "county" for c in mention.codes):
+        return False
+    before = next((w for w, pos in words if pos + len(w) == mention.start), "")
+    return len(before) == 1 and word_tag(before) in _NAME_START_TAGS
 
 
 def _splits_known_word(start: int, end: int, words: Sequence[tuple[str, int]]) -> bool:
@@ -163,6 +188,17 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
     update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
               "maybe_districts": maybe, "named_cities": spoken_cities}
     return places.model_copy(update=update), text_mentions
+
+
+def with_site_district(report: Places, counties: set[str], gaz: Gazetteer) -> Places:
+    """The report placed in the one county its sites are in (吴圩镇 -> 江南区: townships.py),
+    when its words name no district: the words then tell of that district, not the whole city."""
+    if len(counties) != 1 or report.named_districts:
+        return report
+    county = next(iter(counties))
+    return report.model_copy(update={
+        "districts": tuple(sorted(set(report.districts) | counties)), "named_districts": (county,),
+        "city_scope": bool(report.scope_words), "maybe_districts": ()})
 
 
 def with_claim_city(report: Places, claim_cities: Mapping[str, int], gaz: Gazetteer) -> Places:

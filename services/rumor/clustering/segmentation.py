@@ -30,6 +30,11 @@ def word_freq(word: str) -> int:
     return tokenizer().FREQ.get(word) or 0
 
 
+def word_tag(word: str) -> str | None:
+    """The word's part-of-speech tag in jieba's dictionary (大: a, 在: p), None if unknown."""
+    return _pos_tokenizer().word_tag_tab.get(word)
+
+
 def segment(text: str) -> list[tuple[str, int]]:
     """jieba words with their start offsets (precise mode)."""
     out, pos = [], 0

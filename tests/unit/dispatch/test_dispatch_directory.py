@@ -77,7 +77,7 @@ def _copy_with(tmp_path: Path, change) -> Path:
     doc = yaml.load(DEFAULT_DIRECTORY.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     change(doc)
     base = DEFAULT_DIRECTORY.parent
-    for key in ("report_centers", "landmarks"):
+    for key in ("report_centers",):
         doc[key] = str(base / doc[key])
     path = tmp_path / "city.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
