@@ -20,6 +20,7 @@ from libs.common.topics import (
 )
 from services.rumor import metrics, operator_routes
 from services.rumor.website import routes as website_routes
+from services.rumor.clustering import word_lists
 from services.rumor.context import RumorContext, Site
 from services.rumor.delivery.adapters import ChannelAdapter, build_adapters
 from services.rumor.delivery.handlers import DeliveryWorker
@@ -60,7 +61,8 @@ def create_app(settings: RumorSettings | None = None, clock: Clock | None = None
     store, media = RumorStore(runtime.db, relay), MediaStore(runtime.db, relay)
     matrix = load_matrix(settings.channels_file)
     endpoints = channel_endpoints(settings, matrix, os.environ if environ is None else environ)
-    desk = RumorDesk(store, relay, watching(settings.params_file, load_params, name="rumor.params"), clock)
+    desk = RumorDesk(store, relay, watching(settings.params_file, load_params, name="rumor.params"), clock,
+                     word_lists.watched())
     editorial = Editorial(store, media, matrix, settings.public_base_url, clock, relay.poke)
     http = httpx.AsyncClient(timeout=settings.delivery_timeout_s, follow_redirects=False, trust_env=False,
                              limits=httpx.Limits(max_connections=settings.delivery_concurrency))

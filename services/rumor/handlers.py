@@ -12,7 +12,7 @@ from libs.common.clock import Clock
 from libs.common.events import Event, ReportTriaged, RumorEvent, derive_event_id
 from libs.common.logs import bind_case, get_logger
 from libs.common.outbox import OutboxRelay
-from libs.common.rulefile import Rules
+from libs.common.rulefile import Fixed, Rules
 from libs.common.topics import REPORTS_REPLIES, RUMORS_EVENTS
 from services.rumor import metrics
 from services.rumor.publishing import fanout
@@ -32,6 +32,7 @@ class RumorDesk:
     relay: OutboxRelay
     params_rules: Rules[RumorParams]  # reloaded on change: thresholds apply to the next report
     clock: Clock
+    word_lists: Rules[None] = Fixed(None)  # clustering/word_lists.py: an edit drops the tables built from them
 
     @property
     def params(self) -> RumorParams:
@@ -40,6 +41,7 @@ class RumorDesk:
     async def on_triaged(self, triaged: ReportTriaged) -> None:
         if triaged.decision.category != "rumor" or not triaged.decision.valid:
             return
+        self.word_lists.get()
         report = RumorReport.from_content(triaged.report)
         bind_case(case_id=triaged.case.case_id, report_id=report.id)
         # Another instance (or an operator) changing the claim between our read and write is
