@@ -38,6 +38,7 @@ class ClaimProfile(BaseModel):
     sites: dict[str, int] = {}  # named sites below the county (南田小学 -> 南田)
     named_districts: dict[str, int] = {}  # districts the reports' own words name (places.Places)
     city_scope: int = 0  # reports whose words speak of the whole city (places.Places.city_scope)
+    scope_word_reports: int = 0  # ... of them, those saying so in so many words (全市, 全城: Places.scope_words)
     district_only: int = 0  # reports whose words name a district and neither its city nor the whole city (places.Places.district_only)
     facts: dict[str, dict[str, int]] = {}  # kind of fact -> value -> reports stating it (facts.py)
     urls: tuple[str, ...] = ()  # normalized target URLs
@@ -126,6 +127,7 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
     claim_places = ClaimPlaces(provinces=profile.provinces, cities=profile.cities,
                                districts=profile.districts, sites=profile.sites,
                                named_districts=profile.named_districts, city_scope=profile.city_scope,
+                               scope_word_reports=profile.scope_word_reports,
                                district_only=profile.district_only,
                                report_count=profile.report_count)
     verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places),
@@ -188,6 +190,7 @@ def absorb(profile: ClaimProfile, report: RumorReport, params: RumorParams | Non
         "sites": _count(profile.sites, places.sites),
         "named_districts": _count(profile.named_districts, places.named_districts),
         "city_scope": profile.city_scope + int(places.city_scope),
+        "scope_word_reports": profile.scope_word_reports + int(bool(places.scope_words)),
         "district_only": profile.district_only + int(places.district_only),
         "facts": count_facts(profile.facts, features.facts),
         "urls": urls,

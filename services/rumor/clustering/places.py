@@ -40,6 +40,9 @@ class Places(BaseModel):
     # Cities the words name as such (常州 in "新北区…常州地铁塌方"): a district beside its own
     # city's name reads as where the reporter stands, not as a district's own story.
     named_cities: tuple[str, ...] = ()
+    # A district the words name as where the reporter is (柳北这边, 我们青秀区): beside a
+    # city-wide claim that is a reporter asking about it, not the district's own story.
+    standing_district: bool = False
 
     @property
     def district_only(self) -> bool:
@@ -185,9 +188,22 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
         for c in m.codes if gaz.divisions[c].level == "county"}))
     spoken_cities = tuple(sorted({c for m in text_mentions + account_mentions if m.strong for c in m.codes
                                   if gaz.divisions[c].level == "city"}))
+    standing = any(_stands_in(text, m) for m in text_mentions
+                   if any(gaz.divisions[c].level == "county" for c in m.codes))
     update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
-              "maybe_districts": maybe, "named_cities": spoken_cities}
+              "maybe_districts": maybe, "named_cities": spoken_cities, "standing_district": standing}
     return places.model_copy(update=update), text_mentions
+
+
+_HERE_AFTER = ("这边", "这里", "那边", "这块", "附近", "一带", "这头")
+_HERE_BEFORE = ("我们", "我家", "我在", "咱们", "我住", "我这")
+
+
+def _stands_in(text: str, mention: Mention) -> bool:
+    rest = text[mention.end:]
+    # 柳北区这边 as well as 柳北这边: the district word may sit between the name and 这边.
+    rest = rest[1:] if rest[:1] in ("区", "县") else rest
+    return rest.startswith(_HERE_AFTER) or text[:mention.start].endswith(_HERE_BEFORE)
 
 
 def with_site_district(report: Places, counties: set[str], gaz: Gazetteer) -> Places:
@@ -259,6 +275,7 @@ class ClaimPlaces(BaseModel):
     sites: dict[str, int] = {}
     named_districts: dict[str, int] = {}
     city_scope: int = 0  # reports whose words speak of the whole city
+    scope_word_reports: int = 0  # ... saying so in so many words (全市, 全城: Places.scope_words)
     district_only: int = 0  # reports whose words tell of one district alone (Places.district_only)
     report_count: int = 0
 
@@ -283,6 +300,12 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         score -= penalty
         reasons.append(_reason("rumor.place.named_district_conflict", set(report.named_districts) | named,
                                -penalty, gaz))
+    elif _district_against_city_words(report, claim, named, params.city_scope_share):
+        # The claim's reports say 全市/全城 outright, the report tells of one district alone:
+        # a district's own story of the same kind (全市停水 vs 江南区停水), not a retelling.
+        score -= params.city_words_conflict_penalty
+        reasons.append(_reason("rumor.place.city_words_conflict", set(report.named_districts),
+                               -params.city_words_conflict_penalty, gaz))
     elif _scope_conflict(report, claim, named, claim_city_wide, params.city_scope_share):
         # One side tells of the whole city, the other of one district: most often two stories of
         # one kind (全市停课 vs 江南区停课); a moderate penalty, since a reporter may also name
@@ -298,6 +321,11 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         reasons.append(_reason(rule, agree or set(report.districts) | districts, delta, gaz))
     site_score, site_reasons = compare_sites(report.sites, claim.sites, params, text)
     return PlaceVerdict(score + site_score, tuple(reasons + site_reasons))
+
+
+def _district_against_city_words(report: Places, claim: ClaimPlaces, claim_named: set[str], share: float) -> bool:
+    city_words = claim.report_count > 0 and claim.scope_word_reports >= share * claim.report_count
+    return report.district_only and not report.standing_district and city_words and not claim_named
 
 
 def _scope_conflict(report: Places, claim: ClaimPlaces, claim_named: set[str], claim_city_wide: bool,
