@@ -49,6 +49,7 @@ class JoinParams(_Frozen):
     named_district_conflict_penalty: float = 0.0
     city_scope_share: float = Field(0.5, gt=0, le=1)
     scope_conflict_penalty: float = Field(0.0, ge=0)
+    district_in_city_claim_penalty: float = Field(0.0, ge=0)
     city_words_conflict_penalty: float = Field(0.0, ge=0)
     site_agree_bonus: float = 0.10
     dominant_share: float = Field(0.25, gt=0, le=1)
@@ -60,6 +61,7 @@ class JoinParams(_Frozen):
     day_conflict_penalty: float = Field(0.0, ge=0)
     object_conflict_penalty: float = Field(0.0, ge=0)
     object_agree_bonus: float = Field(0.0, ge=0)
+    quantity_agree_bonus: float = Field(0.0, ge=0)
     fact_dominant_share: float = Field(0.5, gt=0, le=1)
 
 

@@ -130,8 +130,11 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
                                scope_word_reports=profile.scope_word_reports,
                                district_only=profile.district_only,
                                report_count=profile.report_count)
+    # A figure, day or line both state alike is evidence of one story whatever scope each
+    # names: "南宁水费涨三倍？" retells "西乡塘区自来水费涨三倍".
+    same_fact = any(r.rule.endswith("_agree") for r in fact_reasons)
     verdict = compare_places(features.places, claim_places, params.join, gazetteer_for(params.places),
-                             text=features.text)
+                             text=features.text, same_fact=same_fact)
     return CandidateScore(claim=profile, total=total + verdict.score, text=text, same_url=bool(same_urls),
                           reasons=tuple(reasons) + verdict.reasons)
 

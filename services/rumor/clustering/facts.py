@@ -11,7 +11,10 @@ Kinds of fact (each value as text, so a claim can count reports per value):
 - `day`: a day of the month (5号, 3月5日, 三月五日: day 5);
 - `object:<group>`: the member of a group of alternatives the text names (rules/objects.yaml:
   metro / bus / taxi, pork / rice ...);
-- `happening`: the event concepts of rules/synonyms.yaml (停水, 中毒, 地震 ...).
+- `happening`: the event concepts of rules/synonyms.yaml (停水, 中毒, 地震 ...);
+- `quantity`: a number with its unit (三倍 = 3倍, 十块 = 10元): the same figure retold is
+  evidence of one rumor, while a different or missing figure is none against it (retellings
+  round, inflate and drop numbers).
 """
 from __future__ import annotations
 
@@ -32,8 +35,9 @@ _MONTH_DAY = re.compile(_NUM + r"月" + _NUM + r"[日号]")
 _DAY = re.compile(r"(?<![月\d])" + _NUM + r"[日号](?![线楼院门口馆库地店机码称位床窗车桥台柜厅栋房])")
 
 
-def extract_facts(text: str, concepts: Sequence[str]) -> Facts:
-    """The facts a normalized text states; `concepts` are its happening concepts."""
+def extract_facts(text: str, concepts: Sequence[str], quantities: Sequence[str] = ()) -> Facts:
+    """The facts a normalized text states; `concepts` are its happening concepts, `quantities`
+    its quantity terms (similarity.quantity_terms)."""
     facts: dict[str, set[str]] = {}
     for match in _LINE.finditer(text):
         number = number_value(match.group(1) or match.group(2))
@@ -50,6 +54,10 @@ def extract_facts(text: str, concepts: Sequence[str]) -> Facts:
             facts[f"object:{group}"] = named
     if concepts:
         facts["happening"] = set(concepts)
+    # With its unit only: a bare 3 is a date, a count or a line as often as the figure.
+    with_unit = {q.removeprefix("n:") for q in quantities if not q.removeprefix("n:").replace(".", "").isdigit()}
+    if with_unit:
+        facts["quantity"] = with_unit
     return {kind: tuple(sorted(values)) for kind, values in facts.items()}
 
 
@@ -85,7 +93,7 @@ def compare_facts(report: Facts, claim: Mapping[str, Mapping[str, int]], params:
         shared = set(values) & theirs
         if shared:
             bonus = {"line": params.line_agree_bonus, "day": params.day_agree_bonus,
-                     "object": params.object_agree_bonus}.get(base, 0.0)
+                     "object": params.object_agree_bonus, "quantity": params.quantity_agree_bonus}.get(base, 0.0)
             if bonus:
                 score += bonus
                 reasons.append(Reason(rule=f"rumor.fact.{base}_agree", detail=f"{kind}: {'、'.join(sorted(shared))}",
@@ -93,7 +101,7 @@ def compare_facts(report: Facts, claim: Mapping[str, Mapping[str, int]], params:
             continue
         penalty = {"line": params.line_conflict_penalty, "day": params.day_conflict_penalty,
                    "object": params.object_conflict_penalty,
-                   "happening": params.concept_conflict_penalty}[base]
+                   "happening": params.concept_conflict_penalty, "quantity": 0.0}[base]
         if penalty:
             score -= penalty
             detail = f"{kind}: the report says {'、'.join(values)}, the claim {'、'.join(sorted(theirs))}"

@@ -11,7 +11,7 @@ from services.rumor.clustering.normalize import blank, contrast_spans, handle_sp
 from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
 from services.rumor.clustering.places import Mention, Places, extract_places, with_site_district
 from services.rumor.clustering.reports import RumorReport
-from services.rumor.clustering.sites import Site, find_sites
+from services.rumor.clustering.sites import Site, find_sites, sites_named_by_places
 from services.rumor.clustering.townships import counties_of_sites
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
@@ -38,10 +38,19 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
     gaz = gazetteer_for(params)
     places, mentions = extract_places(norm, gaz, words=segment(norm), **context)
     sites = find_sites(norm, [(m.start, m.end) for m in mentions])
+    sites += sites_named_by_places(norm, [(m.surface, m.start, m.end) for m in mentions if _below_county(m, gaz)])
     cities = set(places.cities)
     counties = counties_of_sites(((s.kind, s.name) for s in sites), lambda c: gaz.city_of(c) in cities)
     places = with_site_district(places, counties, gaz)
     return norm, places.model_copy(update={"sites": tuple(sorted({s.key for s in sites}))}), mentions, sites
+
+
+def _below_county(mention: Mention, gaz: Gazetteer) -> bool:
+    """A landmark, alias or former name (凤岭, 埌东), not a county's own name (良庆区医院 is no site)."""
+    if mention.landmark:
+        return True
+    own = {gaz.label(c) for c in mention.codes}
+    return not any(mention.surface == name or name.startswith(mention.surface) for name in own)
 
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:
@@ -88,10 +97,11 @@ def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
         account=report.target_account and normalize_text(report.target_account),
     )
     tp = params.text
-    features = terms(_content(norm, mentions, sites)) + _quantities(norm)
+    quantities = _quantities(norm)
+    features = terms(_content(norm, mentions, sites)) + quantities
     vector = vectorize(features, corpus_idf(tp.idf_power), word_weight=tp.word_weight,
                        bigram_weight=tp.bigram_weight, char_weight=tp.char_weight, concept_weight=tp.concept_weight,
                        quantity_weight=tp.quantity_weight)
     urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
-    facts = extract_facts(norm, [t for t in features if t.startswith("k:")])
+    facts = extract_facts(norm, [t for t in features if t.startswith("k:")], quantities)
     return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts, text=norm)

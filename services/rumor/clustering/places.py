@@ -5,6 +5,8 @@ a report that names no place can still join any claim.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from libs.common.events import Reason
 from libs.common.places import Judged, leftmost_longest
 from libs.common.places.roads import names_a_road
 from services.rumor.clustering.gazetteer import Gazetteer
+from services.rumor.clustering.townships import township_counties
 from services.rumor.params import JoinParams
 from services.rumor.clustering.segmentation import word_freq, word_tag
 
@@ -43,6 +46,10 @@ class Places(BaseModel):
     # A district the words name as where the reporter is (柳北这边, 我们青秀区): beside a
     # city-wide claim that is a reporter asking about it, not the district's own story.
     standing_district: bool = False
+    # Counties holding a township of the name a report's only city comes from, when that city
+    # rests on a bare short name (白山: 吉林's 白山市, or 马山县's 白山镇): beside a claim in a
+    # city with such a township, the report is read there (with_claim_city).
+    maybe_townships: tuple[str, ...] = ()
 
     @property
     def district_only(self) -> bool:
@@ -179,7 +186,8 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
             focus = _most_named(text_mentions + account_mentions, set(places.cities), gaz)
         if len(focus) == 1:
             places = _within(places, focus.pop(), gaz)
-    own = resolve(text_mentions + account_mentions, gaz)
+    # "钟楼这边家长群也在传": where the reporter hears it told, not where it happens.
+    own = resolve([m for m in text_mentions if not _heard_in(text, m)] + account_mentions, gaz)
     named = tuple(d for d in own.districts if d in places.districts)
     scope_words = tuple(w for w in CITY_SCOPE_WORDS if w in text)
     city_scope = bool(scope_words) or bool(own.cities and not own.districts)
@@ -190,13 +198,20 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
                                   if gaz.divisions[c].level == "city"}))
     standing = any(_stands_in(text, m) for m in text_mentions
                    if any(gaz.divisions[c].level == "county" for c in m.codes))
-    update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
+    update = {"maybe_townships": _township_readings(text_mentions, places, gaz), "named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
               "maybe_districts": maybe, "named_cities": spoken_cities, "standing_district": standing}
     return places.model_copy(update=update), text_mentions
 
 
 _HERE_AFTER = ("这边", "这里", "那边", "这块", "附近", "一带", "这头")
 _HERE_BEFORE = ("我们", "我家", "我在", "咱们", "我住", "我这")
+
+
+_HEARD_ALSO = re.compile(r"(?:区|县)?(?:这边|那边|这里|那里|这块)[^，。！？!?,;；]{0,6}?也在?(?:传|转)")
+
+
+def _heard_in(text: str, mention: Mention) -> bool:
+    return bool(_HEARD_ALSO.match(text, mention.end))
 
 
 def _stands_in(text: str, mention: Mention) -> bool:
@@ -217,9 +232,26 @@ def with_site_district(report: Places, counties: set[str], gaz: Gazetteer) -> Pl
         "city_scope": bool(report.scope_words), "maybe_districts": ()})
 
 
+def _township_readings(mentions: Sequence[Mention], places: Places, gaz: Gazetteer) -> tuple[str, ...]:
+    weak = [m for m in mentions if m.weak_name and all(gaz.divisions[c].level == "city" for c in m.codes)]
+    if not weak or set(places.cities) != {c for m in weak for c in m.codes}:
+        return ()
+    return tuple(sorted({county for m in weak for county in township_counties().get(m.surface, ())}))
+
+
 def with_claim_city(report: Places, claim_cities: Mapping[str, int], gaz: Gazetteer) -> Places:
     """The report with its ambiguous district name read in the claim's city, when the name
-    has exactly one district there: "兴宁这边停电" beside a 南宁 claim names 兴宁区."""
+    has exactly one district there: "兴宁这边停电" beside a 南宁 claim names 兴宁区; and a
+    report placed only by a bare short city name that is also a township's of the claim's
+    city (白山那边 beside a 南宁 claim: 马山县's 白山镇) read in that township's county."""
+    if report.maybe_townships and not set(report.cities) & set(claim_cities):
+        hits = [c for c in report.maybe_townships if gaz.city_of(c) in set(claim_cities)]
+        if len(hits) == 1:
+            county = hits[0]
+            return report.model_copy(update={
+                "cities": (gaz.city_of(county),), "provinces": (gaz.province_of(county),),
+                "districts": (county,), "named_districts": (county,), "named_cities": (),
+                "city_scope": bool(report.scope_words), "maybe_townships": ()})
     if not report.maybe_districts:
         return report
     cities = set(claim_cities)
@@ -281,7 +313,7 @@ class ClaimPlaces(BaseModel):
 
 
 def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer,
-                   text: str = "") -> PlaceVerdict:
+                   text: str = "", same_fact: bool = False) -> PlaceVerdict:
     """Bonus when report and claim name the same city, district or site; penalty when cities differ."""
     report = with_claim_city(report, dominant(claim.cities, params.dominant_share), gaz)
     score, reasons = _compare_cities(report, claim.cities, claim.provinces, params, gaz)
@@ -296,7 +328,11 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         # The report's words and the claim's words put the happening in different districts:
         # a veto, softened to a moderate penalty where words about the whole city make one of
         # the districts possibly the reporter's own (which still costs: most such pairs are two stories).
-        penalty = params.scope_conflict_penalty if city_wide else params.named_district_conflict_penalty
+        # A report telling of its own district alone (良庆区的公交停了: no city named, not where
+        # the reporter stands) is that district's story, beside a claim told of the city.
+        own_story = report.district_only and not report.standing_district
+        penalty = (params.named_district_conflict_penalty if not city_wide
+                   else params.district_in_city_claim_penalty if own_story else params.scope_conflict_penalty)
         score -= penalty
         reasons.append(_reason("rumor.place.named_district_conflict", set(report.named_districts) | named,
                                -penalty, gaz))
@@ -306,13 +342,13 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         score -= params.city_words_conflict_penalty
         reasons.append(_reason("rumor.place.city_words_conflict", set(report.named_districts),
                                -params.city_words_conflict_penalty, gaz))
-    elif _scope_conflict(report, claim, named, claim_city_wide, params.city_scope_share):
+    elif not same_fact and (scope := _scope_conflict(report, claim, named, claim_city_wide, params.city_scope_share)):
         # One side tells of the whole city, the other of one district: most often two stories of
         # one kind (全市停课 vs 江南区停课); a moderate penalty, since a reporter may also name
         # the district they stand in (the texts decide then).
-        score -= params.scope_conflict_penalty
-        reasons.append(_reason("rumor.place.scope_conflict", set(report.named_districts) | named,
-                               -params.scope_conflict_penalty, gaz))
+        penalty = params.scope_conflict_penalty if scope == "city_report" else params.district_in_city_claim_penalty
+        score -= penalty
+        reasons.append(_reason("rumor.place.scope_conflict", set(report.named_districts) | named, -penalty, gaz))
     elif report.districts and districts:
         agree = set(report.districts) & districts
         delta = params.district_agree_bonus if agree else -params.district_conflict_penalty
@@ -329,14 +365,18 @@ def _district_against_city_words(report: Places, claim: ClaimPlaces, claim_named
 
 
 def _scope_conflict(report: Places, claim: ClaimPlaces, claim_named: set[str], claim_city_wide: bool,
-                    share: float) -> bool:
-    # A district told of beside its city's name ("扬州动物园的老虎在邗江出现") is a detail of a
-    # city story on either side, not a district's own story.
+                    share: float) -> str | None:
+    """"city_report": a city-wide report beside a district's claim; "district_report": a district's
+    own story beside a claim told of the city. A district told of beside its city's name
+    ("扬州动物园的老虎在邗江出现") is a detail of a city story on either side, and a district
+    the reporter stands in (我们青秀这边) is where they heard it: no conflict."""
     claim_district_only = claim.report_count > 0 and claim.district_only >= share * claim.report_count
     report_city_wide = report.city_scope and not report.named_districts
     if report_city_wide and claim_named and claim_district_only and not claim_city_wide:
-        return True
-    return report.district_only and claim_city_wide and not claim_named
+        return "city_report"
+    if report.district_only and not report.standing_district and claim_city_wide and not claim_named:
+        return "district_report"
+    return None
 
 
 def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: JoinParams,
@@ -376,9 +416,6 @@ def compare_sites(mine: Sequence[str], claim_sites: Mapping[str, int], params: J
         reasons.append(Reason(rule="rumor.place.site_conflict", detail="、".join(names), terms=names,
                               score=-params.site_conflict_penalty))
     return score, reasons
-
-
-    return PlaceVerdict(score, tuple(reasons))
 
 
 def _compare_cities(report: Places, claim_cities: Mapping[str, int], claim_provinces: Mapping[str, int],

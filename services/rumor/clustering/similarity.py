@@ -81,6 +81,9 @@ def quantity_terms(quantities: Iterable[str]) -> list[str]:
     out = []
     for quantity in quantities:
         match = _NUMBER_UNIT.fullmatch(quantity)
+        if match and number_value(match.group(1)) is None and quantity[-1] in _DIGITS:
+            # 十块一吨: the 一 after 块 counts the next measure, not jiao (4块5 keeps its 5)
+            match = _NUMBER_UNIT.fullmatch(quantity[:-1])
         if not match:
             continue
         value = number_value(match.group(1))

@@ -66,6 +66,20 @@ def find_sites(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:
             for s in sorted(found, key=lambda s: s.start)]
 
 
+def sites_named_by_places(text: str, places: Sequence[tuple[str, int, int]]) -> list[Site]:
+    """A school, clinic, compound or market named after the place below the county it stands in
+    (凤岭小学, 埌东小学): `places` are (name, start, end) of such place names in the text. The
+    name still says the district; the whole is a site as well, so the same rumor at 凤岭小学
+    and at 埌东小学, both in 青秀区, is two claims."""
+    _, _, kind_of, _, by_form = _vocabulary()
+    found = []
+    for name, start, end in places:
+        suffix = next((s for s in by_form if text.startswith(s, end)), None)
+        if suffix:
+            found.append(Site(name, start, end + len(suffix), kind_of[suffix]))
+    return found
+
+
 def _suffix_of(text: str, site: Site, suffixes: tuple[str, ...]) -> str:
     phrase = text[site.start:site.end]
     return next((s for s in suffixes if phrase.endswith(s)), "")
