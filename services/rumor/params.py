@@ -138,6 +138,15 @@ class Objects(RootModel[dict[str, dict[str, tuple[str, ...]]]]):
     """rules/objects.yaml: group of alternatives -> member -> the words that name it."""
 
 
+_NoGroups = Annotated[tuple[tuple[str, ...], ...], BeforeValidator(lambda v: () if v == {} else v)]
+
+
+class Related(RootModel[_NoGroups]):
+    """rules/related.yaml: groups of happening concepts that tell one event as cause and
+    consequence (a flood and the levee it brought down); concepts of rules/synonyms.yaml. An
+    empty file is no groups."""
+
+
 class Dialect(RootModel[dict[str, str | None]]):
     """rules/dialect.yaml: dialect or colloquial form -> Mandarin (blank: dropped)."""
 
@@ -155,6 +164,11 @@ def synonyms() -> Synonyms:
 @lru_cache(maxsize=1)
 def objects() -> Objects:
     return load_rule_file(Objects, RULES_DIR / "objects.yaml", empty_ok=True)
+
+
+@lru_cache(maxsize=1)
+def related() -> Related:
+    return load_rule_file(Related, RULES_DIR / "related.yaml", empty_ok=True)
 
 
 @lru_cache(maxsize=1)

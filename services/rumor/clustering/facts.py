@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from libs.common.events import Reason
 from services.rumor.clustering.similarity import number_value
-from services.rumor.params import JoinParams, objects
+from services.rumor.params import JoinParams, objects, related
 
 Facts = dict[str, tuple[str, ...]]
 
@@ -67,6 +67,17 @@ def _object_words() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
             for group, members in objects().root.items()}
 
 
+@lru_cache(maxsize=1)
+def _related_pairs() -> frozenset[frozenset[str]]:
+    return frozenset(frozenset((f"k:{a}", f"k:{b}")) for group in related().root
+                     for a in group for b in group if a != b)
+
+
+def _related(mine: Sequence[str], theirs: set[str]) -> bool:
+    pairs = _related_pairs()
+    return any(frozenset((a, b)) in pairs for a in mine for b in theirs)
+
+
 def count_facts(counts: Mapping[str, Mapping[str, int]], facts: Facts) -> dict[str, dict[str, int]]:
     """The claim's per-kind counts of reports stating each value, with one report's facts added."""
     out = {kind: dict(values) for kind, values in counts.items()}
@@ -91,6 +102,8 @@ def compare_facts(report: Facts, claim: Mapping[str, Mapping[str, int]], params:
             continue
         base = kind.split(":")[0]
         shared = set(values) & theirs
+        if not shared and base == "happening" and _related(values, theirs):
+            continue  # 地震 and 房子塌了: cause and consequence of one event (rules/related.yaml)
         if shared:
             bonus = {"line": params.line_agree_bonus, "day": params.day_agree_bonus,
                      "object": params.object_agree_bonus, "quantity": params.quantity_agree_bonus}.get(base, 0.0)

@@ -97,3 +97,17 @@ def test_a_reporter_standing_in_a_district_still_joins_the_claim_told_of_the_cit
         "我们良庆这边也说明天公交全部停运，要换收费系统",
     ], params)
     assert city == again == standing
+
+
+def test_cause_and_consequence_of_one_event_are_no_concept_conflict(params):
+    claim = new_claim(build_report("a", "泗阳运河大堤决口了，水漫进村子，赶紧往县城跑"), params)
+    report = build_report("b", "泗阳好多房子都塌了，人都往县城跑", minutes=10)
+    rules = {r.rule for r in score(featurize(report, params), claim, params).reasons}
+    assert "rumor.concept_conflict" not in rules
+
+
+def test_unrelated_happenings_still_conflict(params):
+    claim = new_claim(build_report("a", "泗阳运河大堤决口了，水漫进村子"), params)
+    report = build_report("b", "泗阳那边好多人食物中毒进了医院", minutes=10)
+    rules = {r.rule for r in score(featurize(report, params), claim, params).reasons}
+    assert "rumor.concept_conflict" in rules

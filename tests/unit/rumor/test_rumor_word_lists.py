@@ -47,3 +47,9 @@ def test_a_new_synonym_group_applies_after_the_interval_and_a_broken_file_change
     lists.get()
     assert failed() == before + 1
     assert "leak_test" in similarity.concepts(text, [])  # the tables that worked are kept
+
+
+def test_a_related_group_naming_no_concept_is_refused_with_the_file_and_the_name(rules_copy):
+    (rules_copy / "related.yaml").write_text("- [flood, levee_brekd]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="related.yaml: levee_brekd"):
+        word_lists.check(rules_copy)
