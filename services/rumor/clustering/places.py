@@ -342,6 +342,10 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
         score -= params.city_words_conflict_penalty
         reasons.append(_reason("rumor.place.city_words_conflict", set(report.named_districts),
                                -params.city_words_conflict_penalty, gaz))
+    elif not same_fact and _told_of_city_from_elsewhere(report, claim, named, params.city_scope_share):
+        score -= params.district_in_city_claim_penalty
+        reasons.append(_reason("rumor.place.scope_conflict", set(report.districts) | named,
+                               -params.district_in_city_claim_penalty, gaz))
     elif not same_fact and (scope := _scope_conflict(report, claim, named, claim_city_wide, params.city_scope_share)):
         # One side tells of the whole city, the other of one district: most often two stories of
         # one kind (全市停课 vs 江南区停课); a moderate penalty, since a reporter may also name
@@ -362,6 +366,14 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
 def _district_against_city_words(report: Places, claim: ClaimPlaces, claim_named: set[str], share: float) -> bool:
     city_words = claim.report_count > 0 and claim.scope_word_reports >= share * claim.report_count
     return report.district_only and not report.standing_district and city_words and not claim_named
+
+
+def _told_of_city_from_elsewhere(report: Places, claim: ClaimPlaces, claim_named: set[str], share: float) -> bool:
+    # Words telling of the city, an address in another district than the one the claim's own
+    # words tell of: the city's story, told by someone who does not live where the district's is.
+    claim_district_only = claim.report_count > 0 and claim.district_only >= share * claim.report_count
+    return (report.city_scope and not report.named_districts and bool(report.districts) and claim_district_only
+            and bool(claim_named) and not set(report.districts) & claim_named)
 
 
 def _scope_conflict(report: Places, claim: ClaimPlaces, claim_named: set[str], claim_city_wide: bool,

@@ -9,7 +9,7 @@ tests/unit/rumor/data), each pinned here with texts written for these tests.
 """
 from __future__ import annotations
 
-from services.rumor.clustering.claims import new_claim, score
+from services.rumor.clustering.claims import absorb, new_claim, score
 from services.rumor.clustering.features import featurize, gazetteer_for, places_of
 from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.clustering.places import with_claim_city
@@ -111,3 +111,19 @@ def test_unrelated_happenings_still_conflict(params):
     report = build_report("b", "泗阳那边好多人食物中毒进了医院", minutes=10)
     rules = {r.rule for r in score(featurize(report, params), claim, params).reasons}
     assert "rumor.concept_conflict" in rules
+
+
+def test_the_city_told_of_from_another_districts_address_costs_against_a_districts_story(params):
+    claim = None
+    for i, (text, location) in enumerate([("青秀区明天停水一整天，说是要检修管道", "南宁市青秀区"),
+                                          ("青秀区停水一整天？我们要不要存水", None)]):
+        report = build_report(f"d{i}", text, location=location, minutes=i)
+        claim = new_claim(report, params) if claim is None else absorb(claim, report, params)
+
+    def scope_penalty(location: str | None) -> float:
+        report = build_report("c", "听说南宁要停水，水务公司发通知了没有", location=location, minutes=10)
+        return sum(r.score or 0 for r in score(featurize(report, params), claim, params).reasons
+                   if r.rule == "rumor.place.scope_conflict")
+
+    assert scope_penalty("南宁市兴宁区") == -params.join.district_in_city_claim_penalty
+    assert scope_penalty("南宁市青秀区") == 0 and scope_penalty(None) == 0
