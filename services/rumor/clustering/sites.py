@@ -110,8 +110,8 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
     """A site word (or a token ending in one: 圩镇) at token i, named by the content words before it."""
     word, _, start = tagged[i]
     j = i + 1
-    if j < len(tagged) and tagged[j][0] in suffixes and word in suffixes or _overlaps(start, start + len(word), taken):
-        return None  # 花园/小区: the site word is the later one
+    if j < len(tagged) and tagged[j][0] in by_form and word in suffixes or _overlaps(start, start + len(word), taken):
+        return None  # 花园/小区: the site word is the later one (but 云表/镇/水库 is the township's reservoir)
     suffix = next((s for s in by_form if word.endswith(s) and _CJK.fullmatch(word[:-len(s)] or "一")), None)
     if suffix is None:
         return None
@@ -122,9 +122,11 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
     k = i - 1
     while k >= 0 and tagged[k][0] in infixes and not head:
         k -= 1  # 凤凰/实验/中学: the infix stands between the name and the site word
+    skipped = ""
     while k >= 0:
         prev, flag, pos = tagged[k]
         if prev in suffixes and k == i - 1 and not head:
+            skipped = prev
             k -= 1  # 锦绣/花园/小区, 长塘/水库/大坝: the name stands before the first site word
             continue
         if (flag not in _NAME_TAGS or prev in not_names or not _CJK.fullmatch(prev) or prev in suffixes
@@ -132,6 +134,8 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
             break
         name, first = prev + name, pos
         k -= 1
+    if len(name) == 1 and skipped:
+        name = name + skipped  # 茶/花园/小区: 茶花园 is the name, not 茶
     if len(name) < 2 or name in not_names:
         return None
     return Site(name, first, start + len(word))

@@ -127,3 +127,25 @@ def test_the_city_told_of_from_another_districts_address_costs_against_a_distric
 
     assert scope_penalty("南宁市兴宁区") == -params.join.district_in_city_claim_penalty
     assert scope_penalty("南宁市青秀区") == 0 and scope_penalty(None) == 0
+
+
+def test_a_townships_reservoir_is_the_townships_site_and_two_townships_are_two_claims(params):
+    assert places_of("横州云表镇水库要决堤？？").sites == ("township:云表",)
+    first, again, other = _claims([
+        "校椅镇上游水库崩堤了，水马上到街上，住一楼的赶紧往高处走",
+        "校椅那边水库决堤是真的吗？亲戚电话都打不通",
+        "横州云表镇水库要决堤？？有冇人知道",
+    ], params, ["南宁市横州市", None, None])
+    assert first == again and other != first
+
+
+def test_a_one_character_name_before_two_site_words_keeps_the_first_site_word():
+    assert places_of("茶花园小区要整体拆迁了").sites == ("residence:茶花园",)
+    assert places_of("锦绣花园小区停水").sites == ("residence:锦绣",)
+
+
+def test_colloquial_words_name_the_same_happening(params):
+    for a, b in [("青秀区12号要停电一天", "12号青秀区没电一整天？"), ("动物园老虎跑出来了", "动物园说没有动物逃逸"),
+                 ("水库要决堤了", "水库今晚可能崩堤")]:
+        fa, fb = (featurize(build_report(t, t), params).facts.get("happening", ()) for t in (a, b))
+        assert set(fa) & set(fb), (a, b)
