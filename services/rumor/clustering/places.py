@@ -6,7 +6,6 @@ a report that names no place can still join any claim.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -198,8 +197,9 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
                                   if gaz.divisions[c].level == "city"}))
     standing = any(_stands_in(text, m) for m in text_mentions
                    if any(gaz.divisions[c].level == "county" for c in m.codes))
-    update = {"maybe_townships": _township_readings(text_mentions, places, gaz), "named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
-              "maybe_districts": maybe, "named_cities": spoken_cities, "standing_district": standing}
+    update = {"named_districts": named, "city_scope": city_scope and not maybe, "scope_words": scope_words,
+              "maybe_districts": maybe, "named_cities": spoken_cities, "standing_district": standing,
+              "maybe_townships": _township_readings(text_mentions, places, gaz)}
     return places.model_copy(update=update), text_mentions
 
 
