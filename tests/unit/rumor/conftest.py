@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.params import RumorParams, default_params
 from services.rumor.clustering.reports import LabelledReport, RumorReport
 
@@ -24,6 +25,15 @@ def build_report(report_id: str, text: str, *, location: str | None = None, url:
                  account: str | None = None, minutes: float = 0) -> RumorReport:
     return RumorReport(id=report_id, text=text, location=location, target_account=account,
                        target_urls=(url,) if url else (), reported_at=T0 + timedelta(minutes=minutes))
+
+
+def claims_of(texts: list[str], params: RumorParams, location: str | None | list[str | None] = None) -> list[str]:
+    """The claim each text ends in, clustered in order 10 minutes apart; `location` is every
+    report's address, or one per text."""
+    locations = location if isinstance(location, list) else [location] * len(texts)
+    reports = [build_report(f"c-{i}", text, location=where, minutes=10 * i)
+               for i, (text, where) in enumerate(zip(texts, locations, strict=True))]
+    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
 
 
 @pytest.fixture

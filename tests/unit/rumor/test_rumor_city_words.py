@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from services.rumor.clustering.claims import assign, new_claim, score
 from services.rumor.clustering.features import featurize
-from services.rumor.clustering.in_memory import cluster_reports
-from services.rumor.params import RumorParams
 
-from .conftest import build_report
-
-
-def _claims(texts: list[str], params: RumorParams, location: str | None = None) -> list[str]:
-    reports = [build_report(f"w-{i}", text, location=location, minutes=10 * i) for i, text in enumerate(texts)]
-    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
+from .conftest import build_report, claims_of
 
 
 def test_a_district_water_cut_stays_apart_from_a_city_wide_one(params):
-    city, city_again, district = _claims([
+    city, city_again, district = claims_of([
         "南宁全市明天停水两天，自来水公司要换总管，赶紧存水",
         "全市都要停水两天？水厂那边说什么了没有",
         "江南区明天停水两天，说是管道爆了在抢修",
@@ -37,7 +30,7 @@ def test_the_city_wide_claim_says_why_the_district_report_stayed_apart(params):
 
 def test_a_district_named_under_a_claim_that_only_names_the_city_joins(params):
     # "柳州一家商场着火" names the city, not the whole city: the district report says where.
-    first, second, district = _claims([
+    first, second, district = claims_of([
         "柳州一家商场着火了，浓烟好大，好多人往外跑",
         "柳州商场起火是真的吗？视频里烟好大",
         "柳南区那个商场着火了，浓烟好大，人都跑出来了",
@@ -46,7 +39,7 @@ def test_a_district_named_under_a_claim_that_only_names_the_city_joins(params):
 
 
 def test_a_reporter_naming_city_and_district_still_joins_the_city_wide_claim(params):
-    city, reporter = _claims([
+    city, reporter = claims_of([
         "南宁全市明天停水两天，自来水公司要换总管，赶紧存水",
         "南宁明天全市停水两天？我们青秀区这边也收到通知了",
     ], params)
@@ -54,7 +47,7 @@ def test_a_reporter_naming_city_and_district_still_joins_the_city_wide_claim(par
 
 
 def test_a_reporter_asking_from_their_district_still_joins_the_city_wide_claim(params):
-    city, asking = _claims([
+    city, asking = claims_of([
         "南宁全市明天停水两天，自来水公司要换总管，赶紧存水",
         "我们江南区这边也说明天停水两天，要不要存水啊",
     ], params)

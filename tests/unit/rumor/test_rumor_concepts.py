@@ -4,32 +4,25 @@ these tests; the shared dev data is evaluation only.)"""
 from __future__ import annotations
 
 from services.rumor.clustering.claims import new_claim, score
-from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.clustering.features import featurize
-from services.rumor.params import RumorParams
 
-from .conftest import build_report
-
-
-def _claims(texts: list[str], location: str, params: RumorParams) -> list[str]:
-    reports = [build_report(f"r-{i}", text, location=location, minutes=10 * i) for i, text in enumerate(texts)]
-    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
+from .conftest import build_report, claims_of
 
 
 def test_a_different_happening_at_the_same_school_starts_its_own_claim(params):
-    claims = _claims([
+    claims = claims_of([
         "青秀区某小学食堂饭菜有问题，好多学生食物中毒送医院了",
         "听说青秀区那个小学一堆学生吃了食堂上吐下泻，是不是中毒",
         "青秀区某小学老师体罚学生，罚跪一个小时还打耳光",
-    ], "南宁市青秀区", params)
+    ], params, "南宁市青秀区")
     assert claims[0] == claims[1] != claims[2]
 
 
 def test_retellings_of_one_happening_in_other_words_still_join(params):
-    claims = _claims([
+    claims = claims_of([
         "网传邕宁区那座水库溃坝了，下游村子都被淹了",
         "邕宁区水库决堤，下游的村都淹了赶紧跑",
-    ], "南宁市邕宁区", params)
+    ], params, "南宁市邕宁区")
     assert claims[0] == claims[1]
 
 

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from services.rumor.clustering.claims import assign, new_claim, score
 from services.rumor.clustering.features import featurize
-from services.rumor.clustering.in_memory import cluster_reports
-from services.rumor.params import RumorParams
 
-from .conftest import build_report
+from .conftest import build_report, claims_of
 
 
-def _claims(texts: list[str], params: RumorParams, location: str | None = "南宁市") -> list[str]:
-    reports = [build_report(f"r-{i}", text, location=location, minutes=10 * i) for i, text in enumerate(texts)]
-    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
-
-
-def test_the_same_scare_at_two_named_schools_is_two_claims(params):
-    a1, b1, a2, b2 = _claims([
+def test_the_same_scare_at_two_named_schools_is_twoclaims_of(params):
+    a1, b1, a2, b2 = claims_of([
         "凤溪小学中午好多学生吃完饭肚子痛，说是食物中毒进了医院",
         "听说桂苑小学一堆孩子午饭后上吐下泻，是食物中毒吗",
         "凤溪小学食物中毒？孩子们现在怎么样",
@@ -27,8 +20,8 @@ def test_the_same_scare_at_two_named_schools_is_two_claims(params):
     assert a1 == a2 and b1 == b2 and a1 != b1
 
 
-def test_water_cuts_in_two_townships_of_one_district_are_two_claims(params):
-    a1, b1, a2 = _claims([
+def test_water_cuts_in_two_townships_of_one_district_are_twoclaims_of(params):
+    a1, b1, a2 = claims_of([
         "苏圩镇后天全镇停水一天，水厂检修，大家提前接水",
         "那洪街道这周末停水，物业发了通知",
         "苏圩镇停水的事是真的吗，镇上的店都在囤水",
@@ -37,16 +30,16 @@ def test_water_cuts_in_two_townships_of_one_district_are_two_claims(params):
 
 
 def test_closures_of_two_metro_lines_are_two_claims_and_a_line_written_in_words_joins(params):
-    one, four, one_again = _claims([
+    one, four, one_again = claims_of([
         "地铁2号线明天停运一整天，说是设备检修",
         "地铁4号线下周停运十天，站里贴了通知",
         "二号线要停一天？地铁公司怎么没发通知",
-    ], params)
+    ], params, "南宁市")
     assert one == one_again and one != four
 
 
-def test_two_notices_for_two_days_are_two_claims(params):
-    fifth, twelfth, fifth_again = _claims([
+def test_two_notices_for_two_days_are_twoclaims_of(params):
+    fifth, twelfth, fifth_again = claims_of([
         "青秀区7号全天停电，说是更换变压器",
         "青秀区12号晚上停电检修线路，停一整夜",
         "七月七日青秀停电的通知是供电局发的吗",
@@ -55,18 +48,18 @@ def test_two_notices_for_two_days_are_two_claims(params):
 
 
 def test_a_fare_rise_for_another_kind_of_transport_is_another_claim(params):
-    metro, taxi = _claims([
+    metro, taxi = claims_of([
         "南宁地铁下个月票价上涨，起步价变五块",
         "南宁出租车起步价要涨到十五块，下周执行",
-    ], params)
+    ], params, "南宁市")
     assert metro != taxi
 
 
 def test_a_report_with_numbers_joins_the_same_rumor_told_without(params):
-    first, second = _claims([
+    first, second = claims_of([
         "南宁燃气费要涨价了，燃气公司都没发通知",
         "听说南宁燃气下个月涨百分之三十，每方涨到3块9，是不是真的",
-    ], params)
+    ], params, "南宁市")
     assert first == second
 
 

@@ -11,19 +11,10 @@ from __future__ import annotations
 
 from services.rumor.clustering.claims import absorb, new_claim, score
 from services.rumor.clustering.features import featurize, gazetteer_for, places_of
-from services.rumor.clustering.in_memory import cluster_reports
 from services.rumor.clustering.places import with_claim_city
 from services.rumor.clustering.similarity import quantity_terms
-from services.rumor.params import RumorParams
 
-from .conftest import build_report
-
-
-def _claims(texts: list[str], params: RumorParams, locations: list[str | None] | None = None) -> list[str]:
-    locations = locations or [None] * len(texts)
-    reports = [build_report(f"r7-{i}", text, location=loc, minutes=10 * i)
-               for i, (text, loc) in enumerate(zip(texts, locations))]
-    return [profile.claim_id for _, _, profile in cluster_reports(reports, params)]
+from .conftest import build_report, claims_of
 
 
 def test_a_school_named_after_its_place_is_a_site(params):
@@ -36,8 +27,8 @@ def test_a_county_name_before_a_site_word_is_not_a_site(params):
     assert places_of("良庆区医院门口排长队").sites == ()
 
 
-def test_one_story_at_two_schools_named_after_places_of_one_district_is_two_claims(params):
-    first, again, other = _claims([
+def test_one_story_at_two_schools_named_after_places_of_one_district_is_twoclaims_of(params):
+    first, again, other = claims_of([
         "凤岭小学放学时有陌生人想抱走孩子，家长都吓坏了",
         "凤岭小学门口有人抢孩子？派出所来了没有",
         "埌东小学门口有陌生人拿糖把孩子骗走了，到现在没找到",
@@ -82,7 +73,7 @@ def test_a_bare_short_city_name_is_read_as_a_township_of_the_claims_city(params)
 
 
 def test_a_districts_own_story_stays_apart_from_a_claim_told_of_the_city(params):
-    city, again, district = _claims([
+    city, again, district = claims_of([
         "南宁公交明天全部停运，说是要换新的收费系统",
         "南宁公交要停运？明天上班怎么办",
         "良庆区的公交司机明天罢工，那几条线都不开了",
@@ -91,7 +82,7 @@ def test_a_districts_own_story_stays_apart_from_a_claim_told_of_the_city(params)
 
 
 def test_a_reporter_standing_in_a_district_still_joins_the_claim_told_of_the_city(params):
-    city, again, standing = _claims([
+    city, again, standing = claims_of([
         "南宁公交明天全部停运，说是要换新的收费系统",
         "南宁公交要停运？明天上班怎么办",
         "我们良庆这边也说明天公交全部停运，要换收费系统",
@@ -129,9 +120,9 @@ def test_the_city_told_of_from_another_districts_address_costs_against_a_distric
     assert scope_penalty("南宁市青秀区") == 0 and scope_penalty(None) == 0
 
 
-def test_a_townships_reservoir_is_the_townships_site_and_two_townships_are_two_claims(params):
+def test_a_townships_reservoir_is_the_townships_site_and_two_townships_are_twoclaims_of(params):
     assert places_of("横州云表镇水库要决堤？？").sites == ("township:云表",)
-    first, again, other = _claims([
+    first, again, other = claims_of([
         "校椅镇上游水库崩堤了，水马上到街上，住一楼的赶紧往高处走",
         "校椅那边水库决堤是真的吗？亲戚电话都打不通",
         "横州云表镇水库要决堤？？有冇人知道",
