@@ -311,6 +311,10 @@ class ClaimPlaces(BaseModel):
     district_only: int = 0  # reports whose words tell of one district alone (Places.district_only)
     report_count: int = 0
 
+    def holds(self, reports: int, share: float) -> bool:
+        """At least `share` of the claim's reports are these `reports` (never true of an empty claim)."""
+        return self.report_count > 0 and reports >= share * self.report_count
+
 
 def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: Gazetteer,
                    text: str = "", same_fact: bool = False) -> PlaceVerdict:
@@ -321,9 +325,8 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
     districts = dominant(claim.districts, params.dominant_share)
     # A district named beside words about the whole city, or in a claim most of whose reports
     # speak of the whole city, is where a reporter stands: no strong conflict then.
-    city_wide = bool(report.scope_words) or (
-        claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count)
-    claim_city_wide = claim.report_count > 0 and claim.city_scope >= params.city_scope_share * claim.report_count
+    claim_city_wide = claim.holds(claim.city_scope, params.city_scope_share)
+    city_wide = bool(report.scope_words) or claim_city_wide
     if report.named_districts and named and not set(report.named_districts) & named:
         # The report's words and the claim's words put the happening in different districts:
         # a veto, softened to a moderate penalty where words about the whole city make one of
@@ -364,15 +367,14 @@ def compare_places(report: Places, claim: ClaimPlaces, params: JoinParams, gaz: 
 
 
 def _district_against_city_words(report: Places, claim: ClaimPlaces, claim_named: set[str], share: float) -> bool:
-    city_words = claim.report_count > 0 and claim.scope_word_reports >= share * claim.report_count
+    city_words = claim.holds(claim.scope_word_reports, share)
     return report.district_only and not report.standing_district and city_words and not claim_named
 
 
 def _told_of_city_from_elsewhere(report: Places, claim: ClaimPlaces, claim_named: set[str], share: float) -> bool:
     # Words telling of the city, an address in another district than the one the claim's own
     # words tell of: the city's story, told by someone who does not live where the district's is.
-    claim_district_only = claim.report_count > 0 and claim.district_only >= share * claim.report_count
-    return (report.city_scope and not report.named_districts and bool(report.districts) and claim_district_only
+    return (report.city_scope and not report.named_districts and bool(report.districts) and claim.holds(claim.district_only, share)
             and bool(claim_named) and not set(report.districts) & claim_named)
 
 
@@ -382,7 +384,7 @@ def _scope_conflict(report: Places, claim: ClaimPlaces, claim_named: set[str], c
     own story beside a claim told of the city. A district told of beside its city's name
     ("扬州动物园的老虎在邗江出现") is a detail of a city story on either side, and a district
     the reporter stands in (我们青秀这边) is where they heard it: no conflict."""
-    claim_district_only = claim.report_count > 0 and claim.district_only >= share * claim.report_count
+    claim_district_only = claim.holds(claim.district_only, share)
     report_city_wide = report.city_scope and not report.named_districts
     if report_city_wide and claim_named and claim_district_only and not claim_city_wide:
         return "city_report"
