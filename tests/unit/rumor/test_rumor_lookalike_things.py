@@ -8,7 +8,7 @@ from services.rumor.clustering.facts import extract_facts
 from .conftest import claims_of
 
 
-def test_two_animals_escaped_from_one_zoo_are_twoclaims_of(params):
+def test_two_animals_escaped_from_one_zoo_are_two_claims(params):
     tiger, bear, tiger_again = claims_of([
         "动物园一只老虎跑出来了，附近小区都不让下楼",
         "动物园黑熊逃出笼子了，游客都被疏散了",
@@ -17,7 +17,7 @@ def test_two_animals_escaped_from_one_zoo_are_twoclaims_of(params):
     assert tiger == tiger_again and tiger != bear
 
 
-def test_school_closures_for_two_diseases_are_twoclaims_of(params):
+def test_school_closures_for_two_diseases_are_two_claims(params):
     flu, noro = claims_of([
         "南宁好多学校因为甲流要停课一周，家长群都在转",
         "南宁的学校诺如病毒传开了，要全部停课吗",

@@ -10,7 +10,7 @@ from services.rumor.clustering.features import featurize
 from .conftest import build_report, claims_of
 
 
-def test_the_same_scare_at_two_named_schools_is_twoclaims_of(params):
+def test_the_same_scare_at_two_named_schools_is_two_claims(params):
     a1, b1, a2, b2 = claims_of([
         "凤溪小学中午好多学生吃完饭肚子痛，说是食物中毒进了医院",
         "听说桂苑小学一堆孩子午饭后上吐下泻，是食物中毒吗",
@@ -20,7 +20,7 @@ def test_the_same_scare_at_two_named_schools_is_twoclaims_of(params):
     assert a1 == a2 and b1 == b2 and a1 != b1
 
 
-def test_water_cuts_in_two_townships_of_one_district_are_twoclaims_of(params):
+def test_water_cuts_in_two_townships_of_one_district_are_two_claims(params):
     a1, b1, a2 = claims_of([
         "苏圩镇后天全镇停水一天，水厂检修，大家提前接水",
         "那洪街道这周末停水，物业发了通知",
@@ -38,7 +38,7 @@ def test_closures_of_two_metro_lines_are_two_claims_and_a_line_written_in_words_
     assert one == one_again and one != four
 
 
-def test_two_notices_for_two_days_are_twoclaims_of(params):
+def test_two_notices_for_two_days_are_two_claims(params):
     fifth, twelfth, fifth_again = claims_of([
         "青秀区7号全天停电，说是更换变压器",
         "青秀区12号晚上停电检修线路，停一整夜",

@@ -27,7 +27,7 @@ def test_a_county_name_before_a_site_word_is_not_a_site(params):
     assert places_of("良庆区医院门口排长队").sites == ()
 
 
-def test_one_story_at_two_schools_named_after_places_of_one_district_is_twoclaims_of(params):
+def test_one_story_at_two_schools_named_after_places_of_one_district_is_two_claims(params):
     first, again, other = claims_of([
         "凤岭小学放学时有陌生人想抱走孩子，家长都吓坏了",
         "凤岭小学门口有人抢孩子？派出所来了没有",
@@ -120,7 +120,7 @@ def test_the_city_told_of_from_another_districts_address_costs_against_a_distric
     assert scope_penalty("南宁市青秀区") == 0 and scope_penalty(None) == 0
 
 
-def test_a_townships_reservoir_is_the_townships_site_and_two_townships_are_twoclaims_of(params):
+def test_a_townships_reservoir_is_the_townships_site_and_two_townships_are_two_claims(params):
     assert places_of("横州云表镇水库要决堤？？").sites == ("township:云表",)
     first, again, other = claims_of([
         "校椅镇上游水库崩堤了，水马上到街上，住一楼的赶紧往高处走",
