@@ -1,6 +1,7 @@
 """One running system for the fault tests (tests.support.system), apart from the e2e one:
 its services are killed and paused here. They reach the database through a proxy that can
-slow its replies (tests.support.slow_proxy); the checks read the database directly."""
+slow its replies (tests.support.slow_proxy), triage through a lane of its own that can be
+slowed alone; the checks read the database directly."""
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ def db_proxy(infra) -> Iterator[SlowProxy | None]:  # type: ignore[no-untyped-de
         yield None
         return
     where = urlsplit(infra.mongo_uri)
-    proxy = SlowProxy(where.hostname or "127.0.0.1", where.port or 27017).start()
+    proxy = SlowProxy(where.hostname or "127.0.0.1", where.port or 27017, lanes=("triage",)).start()
     try:
         yield proxy
     finally:
@@ -33,7 +34,9 @@ def services(infra, db_proxy, tmp_path_factory):  # type: ignore[no-untyped-def]
     # replayed minute and a hung pass fails in two (production: every 5 s, failed after 10 s).
     extra = {"INTAKE_RATE_IP_PER_MINUTE": "100000", "LAG_PROBE_INTERVAL_S": "1", "LAG_PROBE_TIMEOUT_S": "2"} \
         | ({"MONGO_URI": db_proxy.uri} if db_proxy else {})
-    system = Services(infra, f"faults{os.getpid()}-", tmp_path_factory.mktemp("fault-logs"), extra_env=extra)
+    own = {"triage": {"MONGO_URI": db_proxy.uri_of("triage")}} if db_proxy else {}
+    system = Services(infra, f"faults{os.getpid()}-", tmp_path_factory.mktemp("fault-logs"), extra_env=extra,
+                      service_env=own)
     try:
         try:
             system.start_all()

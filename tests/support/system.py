@@ -58,6 +58,7 @@ class Services:
     prefix: str
     logs: Path
     extra_env: dict[str, str] = field(default_factory=dict)
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)  # over extra_env, for one service
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in SERVICES})
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
@@ -101,7 +102,7 @@ class Services:
         self.procs[key] = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", f"services.{name}.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(self.ports[key]), "--no-access-log"],
-            cwd=ROOT, env=self.env | own, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env | self.service_env.get(name, {}) | own, stdout=out, stderr=subprocess.STDOUT)
         out.close()
         return key
 
