@@ -11,7 +11,7 @@ from services.rumor.clustering.normalize import blank, contrast_spans, handle_sp
 from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
 from services.rumor.clustering.places import Mention, Places, extract_places, with_site_district
 from services.rumor.clustering.reports import RumorReport
-from services.rumor.clustering.sites import Site, find_sites, sites_named_by_places
+from services.rumor.clustering.sites import Site, find_sites, numbered_hospitals, sites_named_by_places
 from services.rumor.clustering.townships import counties_of_sites
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
@@ -37,8 +37,11 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
     norm = blank(norm, contrast_spans(norm))
     gaz = gazetteer_for(params)
     places, mentions = extract_places(norm, gaz, words=segment(norm), **context)
-    sites = find_sites(norm, [(m.start, m.end) for m in mentions])
+    spans = [(m.start, m.end) for m in mentions]
+    hospitals = numbered_hospitals(norm, spans)
+    sites = hospitals + find_sites(norm, spans + [(h.start, h.end) for h in hospitals])
     sites += sites_named_by_places(norm, [(m.surface, m.start, m.end) for m in mentions if _below_county(m, gaz)])
+    sites += _compounds_named_after_counties(norm, mentions, gaz, sites)
     cities = set(places.cities)
     counties = counties_of_sites(((s.kind, s.name) for s in sites), lambda c: gaz.city_of(c) in cities)
     places = with_site_district(places, counties, gaz)
@@ -51,6 +54,21 @@ def _below_county(mention: Mention, gaz: Gazetteer) -> bool:
         return True
     own = {gaz.label(c) for c in mention.codes}
     return not any(mention.surface == name or name.startswith(mention.surface) for name in own)
+
+
+def _county_short_name(mention: Mention, gaz: Gazetteer) -> bool:
+    return mention.weak_name and all(gaz.divisions[c].level == "county" for c in mention.codes)
+
+
+def _compounds_named_after_counties(norm: str, mentions: list[Mention], gaz: Gazetteer,
+                                    taken: list[Site]) -> list[Site]:
+    """Compounds borrow far counties' short names (桃源小区 in 南宁 is no place in 湖南), so the
+    whole is a site and 桃源小区 and 茶花园小区 are two claims. Only compounds: a school or market
+    named after a county stands in it, and the county already tells such claims apart (the dev
+    set's figures fall when schools are added here)."""
+    short = [(m.surface, m.start, m.end) for m in mentions if not _below_county(m, gaz) and _county_short_name(m, gaz)]
+    return [s for s in sites_named_by_places(norm, short)
+            if s.kind == "residence" and not any(s.start < t.end and t.start < s.end for t in taken)]
 
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:

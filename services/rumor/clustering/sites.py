@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from services.rumor.clustering.segmentation import pos_tag
-from services.rumor.clustering.similarity import stopwords
+from services.rumor.clustering.similarity import number_value, stopwords
 from services.rumor.params import place_names
 
 _PROPER = {"nr", "ns", "nz", "nt", "nrt", "nrfg"}
@@ -143,3 +143,22 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+# A city's numbered hospitals (第二人民医院, 市一医院, 二院) are told apart by the number alone,
+# which jieba tags as a numeral, so the name-before-site-word rule never sees them. A bare 二院
+# counts only at the start of a phrase or after 市: inside a word (住院, 十二院) it is no name.
+_NUMBERED_HOSPITAL = re.compile(r"(?:第|市|区|县)?([一二三四五六七八九十]{1,2}|\d{1,2})(?:人民)?医院|"
+                                r"(?:(?<=市)|(?<![\u4e00-\u9fff]))([一二三四五六七八九十])院")
+
+
+def numbered_hospitals(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:
+    """Hospitals named by their number (南宁市第二人民医院 = 二医院 = 二院: medical:第2)."""
+    found = []
+    for match in _NUMBERED_HOSPITAL.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        number = number_value(match.group(1) or match.group(2))
+        if number and number != "0":
+            found.append(Site(f"第{number}", match.start(), match.end(), "medical"))
+    return found
