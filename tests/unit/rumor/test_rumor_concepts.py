@@ -35,3 +35,11 @@ def test_the_conflict_is_a_reason_the_operator_can_read_and_costs_the_configured
     [reason] = [r for r in on.reasons if r.rule == "rumor.concept_conflict"]
     assert reason.score == -params.join.concept_conflict_penalty and {"k:poisoning", "k:violence"} <= set(reason.terms)
     assert round(off.total - on.total, 6) == params.join.concept_conflict_penalty
+
+
+def test_a_crack_told_colloquially_or_a_fire_told_in_traditional_characters_names_its_happening(params):
+    # bench/tuning5: 裂了条大缝 named no happening and 火燒 no fire, so their retellings met on
+    # nothing but the place
+    for text, concept in (("外沙大桥裂了条大缝，今天要封桥", "k:collapse"), ("老桥裂开了，过桥的绕路", "k:collapse"),
+                          ("金湖廣場火燒好犀利", "k:fire"), ("商场里浓烟好大，消防车都来了", "k:fire")):
+        assert concept in featurize(build_report("r", text), params).facts.get("happening", ()), text
