@@ -7,13 +7,13 @@ claim), and `absorb` folds the report into the chosen profile.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
 from libs.common.events import Reason
-from services.rumor.clustering.facts import compare_facts, count_facts
+from services.rumor.clustering.facts import Facts, compare_facts, count_facts
 from services.rumor.clustering.features import ReportFeatures, featurize, gazetteer_for
 from services.rumor.params import RumorParams, default_params
 from services.rumor.clustering.places import ClaimPlaces, compare_places, with_claim_city
@@ -123,6 +123,16 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
         reasons.append(Reason(rule="rumor.url", detail="same target URL", terms=same_urls, score=params.join.url_bonus))
     fact_score, fact_reasons = compare_facts(features.facts, _claim_facts(profile), params.join)
     total += fact_score
+    if features.landmark_terms and _happenings_differ(features.facts, _claim_facts(profile), fact_reasons):
+        # Two happenings at one landmark (金湖广场 collapsed / caught fire) share its name, which
+        # a landmark's stories keep in their text: the texts must meet on something else.
+        without = cosine(_without(features.vector, features.landmark_terms),
+                         _without(profile.centroid, features.landmark_terms))
+        if without < text:
+            reasons.append(Reason(rule="rumor.text_beside_landmark",
+                                  detail=f"cosine {without:.3f} without the landmark's name: the happenings differ",
+                                  terms=sorted(features.landmark_terms), score=round(without - text, 4)))
+            total, text = total + without - text, without
     reasons += fact_reasons
     claim_places = ClaimPlaces(provinces=profile.provinces, cities=profile.cities,
                                districts=profile.districts, sites=profile.sites,
@@ -137,6 +147,24 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
                              text=features.text, same_fact=same_fact)
     return CandidateScore(claim=profile, total=total + verdict.score, text=text, same_url=bool(same_urls),
                           reasons=tuple(reasons) + verdict.reasons)
+
+
+# What follows many happenings (a death, a closure, a rush to buy): a report telling only of it
+# may retell any happening at the landmark.
+_CONSEQUENCES = frozenset({"k:death", "k:suspend", "k:cancel", "k:ban", "k:hoarding"})
+
+
+def _happenings_differ(facts: Facts, claim_facts: Mapping[str, Mapping[str, int]],
+                       fact_reasons: Sequence[Reason]) -> bool:
+    if not any(r.rule == "rumor.concept_conflict" for r in fact_reasons):
+        return False
+    own = set(facts.get("happening", ())) - _CONSEQUENCES
+    theirs = set(claim_facts.get("happening", {})) - _CONSEQUENCES
+    return bool(own) and bool(theirs)
+
+
+def _without(vector: Mapping[str, float], drop: frozenset[str]) -> dict[str, float]:
+    return {t: v for t, v in vector.items() if t not in drop}
 
 
 def _claim_facts(profile: ClaimProfile) -> dict[str, dict[str, int]]:

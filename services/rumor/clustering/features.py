@@ -25,6 +25,7 @@ class ReportFeatures(BaseModel):
     urls: tuple[str, ...]
     facts: Facts = {}  # line, day, object, happening (facts.py)
     text: str = ""  # normalized, for a claim's site named without its site word (翠湖新城被封了)
+    landmark_terms: frozenset[str] = frozenset()  # the text terms that only say which landmark
 
 
 def gazetteer_for(params: PlaceParams) -> Gazetteer:
@@ -122,4 +123,5 @@ def featurize(report: RumorReport, params: RumorParams) -> ReportFeatures:
                        quantity_weight=tp.quantity_weight)
     urls = tuple(sorted({u for u in map(normalize_url, report.target_urls) if u}))
     facts = extract_facts(norm, [t for t in features if t.startswith("k:")], quantities)
-    return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts, text=norm)
+    landmark = frozenset(t for m in mentions if m.landmark for t in terms(m.surface) if not t.startswith("k:"))
+    return ReportFeatures(vector=vector, places=places, urls=urls, facts=facts, text=norm, landmark_terms=landmark)

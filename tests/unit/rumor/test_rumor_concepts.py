@@ -41,5 +41,31 @@ def test_a_crack_told_colloquially_or_a_fire_told_in_traditional_characters_name
     # bench/tuning5: 裂了条大缝 named no happening and 火燒 no fire, so their retellings met on
     # nothing but the place
     for text, concept in (("外沙大桥裂了条大缝，今天要封桥", "k:collapse"), ("老桥裂开了，过桥的绕路", "k:collapse"),
-                          ("金湖廣場火燒好犀利", "k:fire"), ("商场里浓烟好大，消防车都来了", "k:fire")):
+                          ("金湖廣場火燒好犀利", "k:fire"), ("商场里浓烟好大，消防车都来了", "k:fire"),
+                          ("地铁站里一股煤气味", "k:gas_leak"), ("站台有毒气体泄漏", "k:gas_leak")):
         assert concept in featurize(build_report("r", text), params).facts.get("happening", ()), text
+
+
+def test_two_happenings_at_one_landmark_are_two_claims_though_both_name_it(params):
+    # bench/tuning5 and tuning6: 朝阳广场站's gas leak and a stabbing there met on the
+    # landmark's name alone, which a landmark's stories keep in their text
+    leak, again, stabbing = claims_of([
+        "朝阳广场站地铁里毒气泄漏，好多乘客晕倒被抬出来了",
+        "听说朝阳广场地铁站有毒气体泄漏？救护车来了好几辆",
+        "朝阳广场地铁站有个男的拿刀砍人，地上全是血",
+    ], params)
+    assert leak == again != stabbing
+
+
+def test_a_closure_at_a_landmark_still_retells_what_happened_there(params):
+    # A closure follows many happenings: telling only of it says nothing against the fire
+    fire, closed = claims_of(["朝阳广场站着火了，浓烟从出口冒出来", "朝阳广场地铁站着火？站已经封闭了，别过去"], params)
+    assert fire == closed
+
+
+def test_the_landmark_left_out_of_the_texts_is_a_reason_the_operator_can_read(params):
+    claim = new_claim(build_report("r-1", "朝阳广场站地铁里毒气泄漏，好多乘客晕倒", location="南宁市"), params)
+    report = build_report("r-2", "朝阳广场地铁站有个男的拿刀砍人", location="南宁市", minutes=10)
+    reasons = {r.rule: r for r in score(featurize(report, params), claim, params).reasons}
+    beside = reasons["rumor.text_beside_landmark"]
+    assert beside.score < 0 and any("朝阳" in term for term in beside.terms)
