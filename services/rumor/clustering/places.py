@@ -177,9 +177,12 @@ def extract_places(text: str, gaz: Gazetteer, *, words: Sequence[tuple[str, int]
     location_mentions = find_mentions(location, gaz) if location else []
     places = resolve(text_mentions + account_mentions + location_mentions, gaz, region_code)
     if len(places.cities) > 1:
-        # "南宁刚辟谣, 柳州又在传": several cities named; the reporter's own city says which
-        # one the report is about, when it is one of them.
-        focus = set(resolve(location_mentions, gaz, region_code).cities) & set(places.cities)
+        # A text naming one city tells of it wherever its reporter lives ("北海鲨鱼咬人" sent
+        # from 南宁). "南宁刚辟谣, 柳州又在传": the text names several; the reporter's own city
+        # says which one the report is about, when it is one of them.
+        focus = set(resolve(text_mentions + account_mentions, gaz).cities) & set(places.cities)
+        if len(focus) != 1:
+            focus = set(resolve(location_mentions, gaz, region_code).cities) & set(places.cities)
         if len(focus) != 1:
             # Otherwise the city the text names most: "宿迁刚辟谣, 扬州又传…扬州古城…" is about 扬州.
             focus = _most_named(text_mentions + account_mentions, set(places.cities), gaz)

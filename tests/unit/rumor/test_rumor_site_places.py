@@ -119,3 +119,16 @@ def test_a_district_story_and_its_township_retelling_agree(make_report, params):
     rules = {reason.rule for reason in decision.reasons}
     assert decision.claim_id == claim.claim_id
     assert "rumor.place.district_agree" in rules
+
+
+def test_a_text_naming_one_city_tells_of_it_wherever_its_reporter_lives():
+    # bench/tuning6: 北海's shark story sent from 南宁 was placed in 南宁 and joined a 马山 story
+    assert places_of("北海鲨鱼咬人的视频到处在传，这下谁还敢去", location="南宁市").cities == ("450500",)
+
+
+def test_a_story_of_another_city_sent_from_here_does_not_join_a_story_of_here(make_report, params):
+    reports = [
+        make_report("马山县白山镇有条疯狗见人就咬，咬伤了好几个人", location="南宁市马山县"),
+        make_report("北海银滩有鲨鱼咬人，游客的腿都被咬伤了", location="南宁市"),
+    ]
+    assert len(set(claims_of(reports, params))) == 2
