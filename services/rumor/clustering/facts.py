@@ -35,6 +35,11 @@ _MONTH_DAY = re.compile(_NUM + r"月" + _NUM + r"[日号]")
 _DAY = re.compile(r"(?<![月\d])" + _NUM + r"[日号](?![线楼院门口馆库地店机码称位床窗车桥台柜厅栋房])")
 
 
+# How a rumor was made (伪造的通知, P图, 旧视频), which its rebuttals say: no happening, so no
+# conflict with the happening the rumor tells (停课, 鲨鱼咬人).
+_TELLING = frozenset({"k:forgery", "k:fake_media"})
+
+
 def extract_facts(text: str, concepts: Sequence[str], quantities: Sequence[str] = ()) -> Facts:
     """The facts a normalized text states; `concepts` are its happening concepts, `quantities`
     its quantity terms (similarity.quantity_terms)."""
@@ -52,8 +57,9 @@ def extract_facts(text: str, concepts: Sequence[str], quantities: Sequence[str] 
         named = {member for member, words in members if any(w in text for w in words)}
         if named:
             facts[f"object:{group}"] = named
-    if concepts:
-        facts["happening"] = set(concepts)
+    happenings = set(concepts) - _TELLING
+    if happenings:
+        facts["happening"] = happenings
     # With its unit only: a bare 3 is a date, a count or a line as often as the figure.
     with_unit = {q.removeprefix("n:") for q in quantities if not q.removeprefix("n:").replace(".", "").isdigit()}
     if with_unit:

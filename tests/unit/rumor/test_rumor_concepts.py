@@ -69,3 +69,13 @@ def test_the_landmark_left_out_of_the_texts_is_a_reason_the_operator_can_read(pa
     reasons = {r.rule: r for r in score(featurize(report, params), claim, params).reasons}
     beside = reasons["rumor.text_beside_landmark"]
     assert beside.score < 0 and any("朝阳" in term for term in beside.terms)
+
+
+def test_a_rebuttal_saying_how_the_rumor_was_made_still_answers_it(params):
+    # bench/tuning6: "那张图是P的" and "旧视频" name no happening of their own, so they are no
+    # conflict with the closure or the shark bite the rumor tells
+    closed, rebuttal = claims_of(["6月17日起全市停课一周，通知上还盖了教育局的章",
+                                  "教育局说了：6月17日全市正常上课，不存在停课一周，那张盖章的通知是P的"], params, "南宁市")
+    assert closed == rebuttal
+    facts = featurize(build_report("r", "网传视频是国外海滩的旧视频，那张图是P的"), params).facts
+    assert "happening" not in facts
