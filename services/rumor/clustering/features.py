@@ -12,7 +12,7 @@ from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
 from services.rumor.clustering.places import Mention, Places, extract_places, with_site_district
 from services.rumor.clustering.reports import RumorReport
 from services.rumor.clustering.sites import Site, find_sites, numbered_hospitals, sites_named_by_places
-from services.rumor.clustering.townships import counties_of_sites
+from services.rumor.clustering.townships import counties_of_sites, townships_told_near
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
 
@@ -43,6 +43,8 @@ def _prepare(text: str, params: PlaceParams, **context: str | None) -> tuple[str
     sites = hospitals + find_sites(norm, spans + [(h.start, h.end) for h in hospitals])
     sites += sites_named_by_places(norm, [(m.surface, m.start, m.end) for m in mentions if _below_county(m, gaz)])
     sites += _compounds_named_after_counties(norm, mentions, gaz, sites)
+    taken = spans + [(s.start, s.end) for s in sites]
+    sites += [Site(name, start, end, "township") for name, start, end in townships_told_near(norm, taken)]
     cities = set(places.cities)
     counties = counties_of_sites(((s.kind, s.name) for s in sites), lambda c: gaz.city_of(c) in cities)
     places = with_site_district(places, counties, gaz)

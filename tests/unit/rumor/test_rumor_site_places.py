@@ -132,3 +132,19 @@ def test_a_story_of_another_city_sent_from_here_does_not_join_a_story_of_here(ma
         make_report("北海银滩有鲨鱼咬人，游客的腿都被咬伤了", location="南宁市"),
     ]
     assert len(set(claims_of(reports, params))) == 2
+
+
+def test_a_township_said_bare_before_nearby_words_is_a_township():
+    # bench/tuning6: "周鹿那边疯狗咬人" named no place and joined 白山镇's story
+    assert places_of("周鹿那边疯狗咬死一头牛", location="南宁市").sites == ("township:周鹿",)
+    assert places_of("周鹿那边疯狗咬死一头牛", location="南宁市").districts == ("450124",)  # 马山县
+    # ordinary words are townships somewhere too (市场, 朝阳): not read as one
+    assert places_of("市场那边着火了，朝阳那边也有人在传", location="南宁市").sites == ()
+
+
+def test_one_story_in_two_townships_is_two_claims_when_one_is_said_bare(make_report, params):
+    reports = [
+        make_report("马山县白山镇有条疯狗见人就咬，咬伤了好几个人", location="南宁市马山县"),
+        make_report("周鹿那边也有疯狗咬人？赶圩的人都被咬了", location="南宁市"),
+    ]
+    assert len(set(claims_of(reports, params))) == 2
