@@ -89,8 +89,10 @@ def quantity_terms(quantities: Iterable[str]) -> list[str]:
         value = number_value(match.group(1))
         if value is None:
             continue
-        out.append(f"{_QUANTITY}{value}")
         unit = _UNITS.get(match.group(2) or "", match.group(2))
+        if unit == "小时" and value.isdigit() and int(value) >= 24 and int(value) % 24 == 0:
+            value, unit = str(int(value) // 24), "天"  # 断电72小时 retells 断电三天
+        out.append(f"{_QUANTITY}{value}")
         if unit:
             out.append(f"{_QUANTITY}{value}{unit}")
     return out

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from services.rumor.clustering.features import featurize
 from services.rumor.clustering.normalize import contrast_spans, normalize_text, normalize_url
-from services.rumor.clustering.similarity import cosine
+from services.rumor.clustering.similarity import cosine, quantity_terms
 
 from .conftest import build_report
 
@@ -54,3 +54,9 @@ def test_similarity_of_any_two_texts_is_symmetric_and_bounded(params, a, b):
     vb = featurize(build_report("b", b), params).vector
     assert -1e-9 <= cosine(va, vb) <= 1 + 1e-9
     assert abs(cosine(va, vb) - cosine(vb, va)) < 1e-9
+
+
+def test_whole_days_told_in_hours_are_days():
+    # bench/tuning5 and 6: "断电72小时" and "停电三天" told one power cut; 5 hours stays hours
+    assert "n:3天" in quantity_terms(["72小时"]) and "n:3天" in quantity_terms(["三天"])
+    assert quantity_terms(["5小时"]) == ["n:5", "n:5小时"]
