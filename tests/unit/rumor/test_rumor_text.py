@@ -60,3 +60,9 @@ def test_whole_days_told_in_hours_are_days():
     # bench/tuning5 and 6: "断电72小时" and "停电三天" told one power cut; 5 hours stays hours
     assert "n:3天" in quantity_terms(["72小时"]) and "n:3天" in quantity_terms(["三天"])
     assert quantity_terms(["5小时"]) == ["n:5", "n:5小时"]
+
+
+def test_an_institution_has_one_name_however_it_is_written():
+    # bench/tuning5: 武鸣农商行 and 武鸣农村商业银行 were two banks to the text vector
+    assert normalize_text("武鸣农村商业银行资金链断裂") == normalize_text("武鸣农商行资金链断裂")
+    assert "银行" in normalize_text("农商行要倒闭")  # the generic word other reports say alone
