@@ -42,7 +42,8 @@ def test_a_crack_told_colloquially_or_a_fire_told_in_traditional_characters_name
     # nothing but the place
     for text, concept in (("外沙大桥裂了条大缝，今天要封桥", "k:collapse"), ("老桥裂开了，过桥的绕路", "k:collapse"),
                           ("金湖廣場火燒好犀利", "k:fire"), ("商场里浓烟好大，消防车都来了", "k:fire"),
-                          ("地铁站里一股煤气味", "k:gas_leak"), ("站台有毒气体泄漏", "k:gas_leak")):
+                          ("地铁站里一股煤气味", "k:gas_leak"), ("站台有毒气体泄漏", "k:gas_leak"),
+                          ("面包车在学校门口抓小孩", "k:abduction"), ("有人想把孩子抱上车", "k:abduction")):
         assert concept in featurize(build_report("r", text), params).facts.get("happening", ()), text
 
 
