@@ -30,6 +30,9 @@ Facts = dict[str, tuple[str, ...]]
 
 _NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
 _LINE = re.compile(_NUM + r"号线|(\d{1,3})路(?=公交|车|线|大巴|巴士|班车|[^\u4e00-\u9fff]|$|停|取消|改|撤|要|下|明|从|全|将|被)")
+# Every line of the city (全市公交罢工, 所有线路停运) is a line fact of its own: one route's
+# cancellation and a city-wide strike need two rebuttals.
+_ALL_LINES = re.compile(r"(?:全市|所有|全部|全城)(?:的)?(?:公交|地铁|线路|公交线路|地铁线路)|公交(?:车)?全部")
 _MONTH_DAY = re.compile(_NUM + r"月" + _NUM + r"[日号]")
 # 号 after a number is a day unless it names a line, a building, a room or a stall.
 _DAY = re.compile(r"(?<![月\d])" + _NUM + r"[日号](?![线楼院门口馆库地店机码称位床窗车桥台柜厅栋房])")
@@ -48,6 +51,8 @@ def extract_facts(text: str, concepts: Sequence[str], quantities: Sequence[str] 
         number = number_value(match.group(1) or match.group(2))
         if number and number != "0":
             facts.setdefault("line", set()).add(number)
+    if _ALL_LINES.search(text):
+        facts.setdefault("line", set()).add("all")
     days = {number_value(m.group(2)) for m in _MONTH_DAY.finditer(text)}
     days |= {number_value(m.group(1)) for m in _DAY.finditer(text)}
     days = {d for d in days if d and d.isdigit() and 1 <= int(d) <= 31}

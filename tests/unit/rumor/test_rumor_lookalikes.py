@@ -38,6 +38,17 @@ def test_closures_of_two_metro_lines_are_two_claims_and_a_line_written_in_words_
     assert one == one_again and one != four
 
 
+def test_one_route_cancelled_and_every_line_stopped_are_two_claims(params):
+    # bench/tuning: "所有公交线路停运" named no line, so a city-wide strike joined 10路's story
+    route, again, strike, strike_again = claims_of([
+        "15路公交下个月起停运，线路取消了，坐这路车的注意",
+        "听说15路公交要撤掉？我每天都坐",
+        "全市公交司机后天罢工，所有公交线路停运",
+        "公交集团说全市公交正常运营，罢工停运是谣言",
+    ], params, "南宁市")
+    assert route == again and strike == strike_again and route != strike
+
+
 def test_two_notices_for_two_days_are_two_claims(params):
     fifth, twelfth, fifth_again = claims_of([
         "青秀区7号全天停电，说是更换变压器",
