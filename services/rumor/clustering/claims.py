@@ -121,9 +121,10 @@ def score(features: ReportFeatures, profile: ClaimProfile, params: RumorParams) 
     if same_urls:
         total += params.join.url_bonus
         reasons.append(Reason(rule="rumor.url", detail="same target URL", terms=same_urls, score=params.join.url_bonus))
-    fact_score, fact_reasons = compare_facts(features.facts, _claim_facts(profile), params.join)
+    claim_facts = _claim_facts(profile)
+    fact_score, fact_reasons = compare_facts(features.facts, claim_facts, params.join)
     total += fact_score
-    if features.landmark_terms and _happenings_differ(features.facts, _claim_facts(profile), fact_reasons):
+    if features.landmark_terms and _happenings_differ(features.facts, claim_facts, fact_reasons):
         # Two happenings at one landmark (金湖广场 collapsed / caught fire) share its name, which
         # a landmark's stories keep in their text: the texts must meet on something else.
         without = cosine(_without(features.vector, features.landmark_terms),

@@ -11,7 +11,7 @@ from services.rumor.clustering.normalize import blank, contrast_spans, handle_sp
 from services.rumor.params import RULES_DIR, PlaceParams, RumorParams
 from services.rumor.clustering.places import Mention, Places, extract_places, with_site_district
 from services.rumor.clustering.reports import RumorReport
-from services.rumor.clustering.sites import Site, find_sites, numbered_hospitals, sites_named_by_places
+from services.rumor.clustering.sites import Site, find_sites, numbered_hospitals, overlaps, sites_named_by_places
 from services.rumor.clustering.townships import counties_of_sites, townships_told_near
 from services.rumor.clustering.segmentation import segment
 from services.rumor.clustering.similarity import Vector, idf_from_documents, quantity_terms, terms, vectorize
@@ -71,7 +71,7 @@ def _compounds_named_after_counties(norm: str, mentions: list[Mention], gaz: Gaz
     set's figures fall when schools are added here)."""
     short = [(m.surface, m.start, m.end) for m in mentions if not _below_county(m, gaz) and _county_short_name(m, gaz)]
     return [s for s in sites_named_by_places(norm, short)
-            if s.kind == "residence" and not any(s.start < t.end and t.start < s.end for t in taken)]
+            if s.kind == "residence" and not overlaps(s.start, s.end, [(t.start, t.end) for t in taken])]
 
 
 def _content(norm: str, mentions: list[Mention], sites: list[Site]) -> str:

@@ -56,11 +56,11 @@ def find_sites(text: str, taken: Sequence[tuple[int, int]] = ()) -> list[Site]:
     found = [s for i in range(len(tagged))
              if (s := _site_at_suffix(tagged, i, by_form, suffixes, infixes, not_names, taken))]
     for i, (word, flag, start) in enumerate(tagged):
-        if flag not in _PROPER or _overlaps(start, start + len(word), taken):
+        if flag not in _PROPER or overlaps(start, start + len(word), taken):
             continue
         site = _site_in_token(word, start, suffixes) or _site_before_word(word, start, tagged[i + 1:i + 3],
                                                                             suffixes, infixes)
-        if site and not _overlaps(site.start, site.end, [(s.start, s.end) for s in found]):
+        if site and not overlaps(site.start, site.end, [(s.start, s.end) for s in found]):
             found.append(site)
     return [Site(s.name, s.start, s.end, kind_of.get(_suffix_of(text, s, suffixes), "site"))
             for s in sorted(found, key=lambda s: s.start)]
@@ -110,7 +110,7 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
     """A site word (or a token ending in one: 圩镇) at token i, named by the content words before it."""
     word, _, start = tagged[i]
     j = i + 1
-    if j < len(tagged) and tagged[j][0] in by_form and word in suffixes or _overlaps(start, start + len(word), taken):
+    if j < len(tagged) and tagged[j][0] in by_form and word in suffixes or overlaps(start, start + len(word), taken):
         return None  # 花园/小区: the site word is the later one (but 云表/镇/水库 is the township's reservoir)
     suffix = next((s for s in by_form if word.endswith(s) and _CJK.fullmatch(word[:-len(s)] or "一")), None)
     if suffix is None:
@@ -130,7 +130,7 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
             k -= 1  # 锦绣/花园/小区, 长塘/水库/大坝: the name stands before the first site word
             continue
         if (flag not in _NAME_TAGS or prev in not_names or not _CJK.fullmatch(prev) or prev in suffixes
-                or len(prev) + len(name) > _MAX_NAME or _overlaps(pos, pos + len(prev), taken)):
+                or len(prev) + len(name) > _MAX_NAME or overlaps(pos, pos + len(prev), taken)):
             break
         name, first = prev + name, pos
         k -= 1
@@ -141,7 +141,8 @@ def _site_at_suffix(tagged: list[tuple[str, str, int]], i: int, by_form: tuple[s
     return Site(name, first, start + len(word))
 
 
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps any of the (start, end) spans."""
     return any(start < e and s < end for s, e in spans)
 
 
@@ -156,7 +157,7 @@ def numbered_hospitals(text: str, taken: Sequence[tuple[int, int]] = ()) -> list
     """Hospitals named by their number (南宁市第二人民医院 = 二医院 = 二院: medical:第2)."""
     found = []
     for match in _NUMBERED_HOSPITAL.finditer(text):
-        if _overlaps(match.start(), match.end(), taken):
+        if overlaps(match.start(), match.end(), taken):
             continue
         number = number_value(match.group(1) or match.group(2))
         if number and number != "0":

@@ -7,13 +7,14 @@ so a site of those kinds whose name is a township's name places the report there
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 import re
 from functools import lru_cache
 
 from libs.common.places.divisions import ancestors, read_divisions
 from libs.common.places.names import plain_word, short_name
 from services.rumor.clustering.segmentation import word_freq
+from services.rumor.clustering.sites import overlaps
 
 # Kinds of site (rules/places.yaml sites.kinds) named after the township they stand in.
 TOWNSHIP_NAMED_KINDS = frozenset({"township", "school", "market", "medical"})
@@ -44,18 +45,18 @@ def counties_of_sites(sites: Iterable[tuple[str, str]], in_cities: Callable[[str
 
 # "周鹿那边疯狗咬人": a township said without 镇, as the place something happens near. Only a name
 # jieba does not know as a word (周鹿, 吴圩; not 市场, 车站 or 朝阳, which are townships too).
+_NEAR = re.compile(r"那边|这边|一带|附近|那里|那块")
 _RARE_WORD = 10
 
 
-def townships_told_near(text: str, taken: Iterable[tuple[int, int]]) -> list[tuple[str, int, int]]:
+def townships_told_near(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[str, int, int]]:
     """(name, start, end) of townships named bare before 那边 / 一带, outside the `taken` spans."""
     table, spans, found = township_counties(), list(taken), []
-    for at in (m.end() for m in re.finditer(r"那边|这边|一带|附近|那里|那块", text)):
-        for size in (3, 2):
-            start = at - 2 - size
-            name = text[start:at - 2]
-            if start >= 0 and name in table and word_freq(name) < _RARE_WORD \
-                    and not any(start < e and s < at - 2 for s, e in spans):
-                found.append((name, start, at - 2))
+    for end in (m.start() for m in _NEAR.finditer(text)):
+        for start in (end - 3, end - 2):
+            name = text[start:end]
+            if start >= 0 and name in table and word_freq(name) < _RARE_WORD and not overlaps(start, end, spans):
+                found.append((name, start, end))
+                spans.append((start, end))
                 break
     return found

@@ -2,6 +2,8 @@
 name it borrows (issue 13, error classes read off bench/tuning5; texts written for these tests)."""
 from __future__ import annotations
 
+import pytest
+
 from services.rumor.clustering.features import places_of
 
 from .conftest import claims_of
@@ -18,23 +20,16 @@ def test_a_district_hospital_or_a_stay_in_hospital_is_no_numbered_hospital():
     assert places_of("住院的人都被赶出来了").sites == ()
 
 
-def test_one_story_at_two_numbered_hospitals_is_two_claims(params):
-    first, again, other = claims_of([
-        "第二人民医院给孩子打的是假疫苗，好多家长去闹了",
-        "听说二院的疫苗是假的，家长都在医院门口闹",
-        "第一人民医院给孩子打的是假疫苗，好多家长去闹了",
-    ], params, location="南宁市")
-    assert first == again and other != first
-
-
 def test_a_compound_named_after_a_far_county_is_a_compound(params):
     assert "residence:桃源" in places_of("桃源小区下周整片强拆，每户只赔两万", location="南宁市").sites
 
 
-def test_one_story_at_two_compounds_is_two_claims_even_when_one_borrows_a_county_name(params):
-    first, again, other = claims_of([
-        "桃源小区下周整片强拆，每户只赔两万块",
-        "听说桃源小区要被强拆了，补偿才两万？",
-        "茶花园小区下周整片强拆，每户只赔两万块",
-    ], params, location="南宁市")
+@pytest.mark.parametrize("story, retold, elsewhere", [
+    ("第二人民医院给孩子打的是假疫苗，好多家长去闹了", "听说二院的疫苗是假的，家长都在医院门口闹",
+     "第一人民医院给孩子打的是假疫苗，好多家长去闹了"),
+    # one compound borrows a far county's name (桃源), the other does not
+    ("桃源小区下周整片强拆，每户只赔两万块", "听说桃源小区要被强拆了，补偿才两万？", "茶花园小区下周整片强拆，每户只赔两万块"),
+])
+def test_one_story_at_two_named_sites_is_two_claims(params, story, retold, elsewhere):
+    first, again, other = claims_of([story, retold, elsewhere], params, location="南宁市")
     assert first == again and other != first
